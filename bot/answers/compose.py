@@ -1,0 +1,236 @@
+"""Compose answers from content. All user-facing wording lives here, in Dutch."""
+
+from __future__ import annotations
+
+from bot.answers.actions import ActionPayload, encode
+from bot.answers.model import Action, ActionKind, Answer, AnswerKind, Section, TipView
+from bot.content.model import Case, KnowledgeBase, Theme, Tip
+from bot.matching.analyzer import Via
+from bot.matching.matcher import MatchOutcome, Result
+
+CASE_LESSONS_SHOWN = 2
+CASE_TIPS_SHOWN = 3
+SUGGESTIONS_SHOWN = 3
+
+AUDIENCE_LABEL = {"ambtenaar": "ambtenaar", "topambtenaar": "topambtenaar", "bestuurder": "bestuurder"}
+VIA_LABEL = {
+    Via.WORD: "staat er letterlijk",
+    Via.COMPOUND: "deel van een samengesteld woord",
+    Via.TYPO: "verbeterde typfout",
+    Via.SYNONYM: "synoniem",
+}
+
+CAPABILITIES = (
+    "Ik ben Antenne. Ik help ambtenaren met bestuurlijke sensitiviteit: samenwerken met de raad, "
+    "het college, de wethouder en andere bestuurders."
+)
+
+
+def _action(
+    kind: ActionKind, label: str, item_id: str = "", question: str = "", exclude: tuple[str, ...] = ()
+) -> Action:
+    return Action(kind, label, encode(ActionPayload(kind, item_id, question, exclude)))
+
+
+def feedback_actions(item_id: str) -> tuple[Action, ...]:
+    return (
+        _action(ActionKind.FEEDBACK_UP, "👍", item_id),
+        _action(ActionKind.FEEDBACK_DOWN, "👎", item_id),
+    )
+
+
+def tip_view(kb: KnowledgeBase, tip: Tip) -> TipView:
+    theme = kb.theme(tip.theme)
+    return TipView(
+        id=tip.id,
+        theme_id=tip.theme,
+        theme_title=theme.title if theme else tip.theme,
+        audience=AUDIENCE_LABEL[tip.audience.value],
+        text=tip.text,
+        source=tip.source.cite(),
+    )
+
+
+def case_answer(kb: KnowledgeBase, case: Case, tips: list[Tip], question: str = "") -> Answer:
+    shown = tuple(t.id for t in tips)
+    actions = [
+        _action(ActionKind.MORE, "Meer over deze casus", case.id),
+        _action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=shown),
+    ]
+    if question:
+        actions.append(_action(ActionKind.WHY, "Waarom dit antwoord?", case.id, question))
+    return Answer(
+        kind=AnswerKind.CASE,
+        title=case.title,
+        intro=case.summary,
+        sections=(
+            Section("De les", bullets=case.lessons[:CASE_LESSONS_SHOWN]),
+            Section("Wat nu", bullets=case.next_steps),
+        ),
+        tips=tuple(tip_view(kb, t) for t in tips),
+        source=case.source.cite(),
+        actions=(*actions, *feedback_actions(case.id)),
+        item_id=case.id,
+    )
+
+
+def case_detail_answer(kb: KnowledgeBase, case: Case, tip: Tip | None) -> Answer:
+    return Answer(
+        kind=AnswerKind.CASE_DETAIL,
+        title=case.title,
+        intro=case.summary,
+        sections=(
+            Section("Wat er gebeurde", case.what_happened),
+            Section("Wat ging er mis of goed", case.what_went_wrong_or_right),
+            Section("Lessen", bullets=case.lessons),
+            Section("Wat nu", bullets=case.next_steps),
+            Section("Bespreek met elkaar", case.discussion_question),
+        ),
+        tips=(tip_view(kb, tip),) if tip else (),
+        source=case.source.cite(),
+        actions=(
+            _action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=(tip.id,) if tip else ()),
+            *feedback_actions(case.id),
+        ),
+        item_id=case.id,
+    )
+
+
+def tip_answer(
+    kb: KnowledgeBase, tip: Tip, *, question: str = "", intro: str = "", seen: tuple[str, ...] = ()
+) -> Answer:
+    theme = kb.theme(tip.theme)
+    actions = [_action(ActionKind.OTHER_TIP, "Andere tip", tip.theme, exclude=(*seen, tip.id))]
+    if question:
+        actions.append(_action(ActionKind.WHY, "Waarom dit antwoord?", tip.id, question))
+    return Answer(
+        kind=AnswerKind.TIP,
+        title=f"Tip: {theme.title}" if theme else "Tip",
+        intro=intro,
+        tips=(tip_view(kb, tip),),
+        source=tip.source.cite(),
+        actions=(*actions, *feedback_actions(tip.id)),
+        item_id=tip.id,
+    )
+
+
+def _option_title(kb: KnowledgeBase, result: Result) -> str:
+    if result.kind == "case":
+        return result.title
+    return f"Tips over '{result.title}'"
+
+
+def ambiguous_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
+    options = tuple(_option_title(kb, r) for r in outcome.results)
+    actions = (
+        *(
+            _action(ActionKind.CHOOSE, title, r.id, outcome.question)
+            for r, title in zip(outcome.results, options, strict=True)
+        ),
+        _action(ActionKind.NONE_OF_THESE, "Geen van deze", question=outcome.question),
+    )
+    return Answer(
+        kind=AnswerKind.AMBIGUOUS,
+        title="Bedoel je …?",
+        intro="Je vraag past bij meer dan één onderwerp. Kies wat het beste past:",
+        suggestions=options,
+        actions=actions,
+    )
+
+
+def example_questions(kb: KnowledgeBase, seed: str, count: int = SUGGESTIONS_SHOWN) -> tuple[str, ...]:
+    """A few example questions from different topics; varied per question, stable for the same one."""
+    topics: list[Case | Theme] = [*kb.cases, *kb.themes]
+    if not topics:
+        return ()
+    start = sum(map(ord, seed)) % len(topics)
+    picked = []
+    for offset in range(count):
+        topic = topics[(start + offset * 7) % len(topics)]
+        picked.append(topic.example_questions[(start + offset) % len(topic.example_questions)])
+    return tuple(dict.fromkeys(picked))
+
+
+def not_answered_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
+    if outcome.english:
+        intro = (
+            "Antenne werkt in het Nederlands. Stel je vraag in het Nederlands, dan zoek ik een casus "
+            "of tip voor je. (Antenne answers in Dutch only.)"
+        )
+    else:
+        intro = (
+            "Daar kan ik je helaas niet mee helpen: die vraag valt buiten mijn onderwerp. "
+            + CAPABILITIES
+            + " Probeer bijvoorbeeld een van deze vragen, of typ 'tip' voor een willekeurige tip."
+        )
+    return Answer(
+        kind=AnswerKind.NOT_ANSWERED,
+        title="Daar kan ik je niet mee helpen",
+        intro=intro,
+        suggestions=example_questions(kb, outcome.question),
+        actions=(_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
+    )
+
+
+def empty_answer(kb: KnowledgeBase) -> Answer:
+    return Answer(
+        kind=AnswerKind.EMPTY,
+        title="Wat wil je weten?",
+        intro="Ik zie geen vraag. Beschrijf in een paar woorden wat er speelt, bijvoorbeeld:",
+        suggestions=example_questions(kb, "leeg"),
+        actions=(_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
+    )
+
+
+def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
+    return Answer(
+        kind=AnswerKind.HELP,
+        title="Wat Antenne voor je kan doen",
+        intro=CAPABILITIES,
+        sections=(
+            Section(
+                "Zo gebruik je mij",
+                bullets=(
+                    "Stel een vraag in gewone woorden, bijvoorbeeld: 'raadslid belt me over een budget, wat nu?'. "
+                    "Ik antwoord met de best passende casus en een paar praktische tips, met bron.",
+                    f"{command}: een willekeurige tip.",
+                    f"{command} <onderwerp>: een tip over een onderwerp, bijvoorbeeld '{command} tegenspraak'.",
+                    f"{command} ambtenaar, topambtenaar of bestuurder: een tip voor die doelgroep.",
+                    "Elke week een casus en tip van de week in je kanaal: vraag de beheerder naar de digest.",
+                ),
+            ),
+            Section(
+                "Onderwerpen",
+                bullets=tuple(t.title for t in kb.themes),
+            ),
+        ),
+        actions=(_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
+    )
+
+
+def why_answer(kb: KnowledgeBase, outcome: MatchOutcome, result: Result | None, item_title: str) -> Answer:
+    if result is None:
+        return notice("Waarom dit antwoord?", "Ik kan dit antwoord niet meer herleiden; stel je vraag gerust opnieuw.")
+    words = tuple(
+        f"'{m.asked}' → '{m.matched}' ({VIA_LABEL[m.via]})"
+        if m.asked != m.matched
+        else f"'{m.asked}' ({VIA_LABEL[m.via]})"
+        for m in result.matched
+    )
+    return Answer(
+        kind=AnswerKind.WHY,
+        title="Waarom dit antwoord?",
+        intro=f"Je vraag '{outcome.question}' paste het best bij '{item_title}'.",
+        sections=(
+            Section("Woorden die overeenkwamen", bullets=words or ("geen",)),
+            Section(
+                "Hoe zeker",
+                f"Score {result.score:.2f}; {round(outcome.coverage * 100)}% van je vraag "
+                "werd door dit onderwerp gedekt.",
+            ),
+        ),
+    )
+
+
+def notice(title: str, text: str) -> Answer:
+    return Answer(kind=AnswerKind.NOTICE, title=title, intro=text)

@@ -1,0 +1,43 @@
+"""Render an answer as plain text for the terminal (and for logs-free tests)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.answers.model import ActionKind, Answer
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent.rstrip()]
+
+
+def _bullet(text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent="  • ", subsequent_indent="    ")
+
+
+def render_text(answer: Answer, *, show_actions: bool = True) -> str:
+    lines = [answer.title, "=" * min(len(answer.title), WIDTH)]
+    if answer.intro:
+        lines += _wrap(answer.intro)
+    for section in answer.sections:
+        lines += ["", section.heading]
+        if section.text:
+            lines += _wrap(section.text, "  ")
+        for bullet in section.bullets:
+            lines += _bullet(bullet)
+    if answer.tips:
+        lines += ["", "Tips" if len(answer.tips) > 1 else "Tip"]
+        for tip in answer.tips:
+            lines += _bullet(f"{tip.text} (voor de {tip.audience}; thema: {tip.theme_title})")
+    if answer.suggestions:
+        lines.append("")
+        lines += [f"  {n}. {s}" for n, s in enumerate(answer.suggestions, start=1)]
+    if answer.source:
+        lines += ["", *_wrap(f"Bron: {answer.source}")]
+    if show_actions:
+        labels = [a.label for a in answer.actions if a.kind not in (ActionKind.FEEDBACK_UP, ActionKind.FEEDBACK_DOWN)]
+        if labels:
+            lines += ["", "Verder: " + " · ".join(labels)]
+    return "\n".join(lines)

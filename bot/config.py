@@ -1,0 +1,131 @@
+"""Settings from environment variables, validated once at start-up.
+
+Every problem is reported at once, in words an IT administrator can act on,
+instead of a stack trace from deep inside a request later.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.content.paths import default_content_dir
+from bot.matching.text import MAX_QUESTION_CHARS
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("Configuratie klopt niet:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path
+    max_question_chars: int
+    log_level: str
+    log_message_text: bool
+    host: str
+    port: int
+    data_dir: Path
+    database_url: str
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_app_token: str
+    slack_api_url: str
+    teams_app_id: str
+    teams_app_password: str
+    teams_tenant_id: str
+    teams_dev_mode: bool
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def slack_socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+
+class _Reader:
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def text(self, name: str, default: str = "") -> str:
+        return self.environ.get(name, default).strip()
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.text(name)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self.problems.append(f"{name}='{raw}' is geen geheel getal")
+            return default
+        if not low <= value <= high:
+            self.problems.append(f"{name}={value} moet tussen {low} en {high} liggen")
+            return default
+        return value
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        raw = self.text(name).lower()
+        if not raw:
+            return default
+        if raw in {"1", "true", "yes", "ja", "aan", "on"}:
+            return True
+        if raw in {"0", "false", "no", "nee", "uit", "off"}:
+            return False
+        self.problems.append(f"{name}='{raw}' moet aan of uit zijn (true/false)")
+        return default
+
+    def choice(self, name: str, default: str, options: tuple[str, ...]) -> str:
+        value = self.text(name, default).upper()
+        if value not in options:
+            self.problems.append(f"{name}='{value}' moet een van {', '.join(options)} zijn")
+            return default
+        return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = _Reader(os.environ if environ is None else environ)
+    content_dir = Path(env.text("ANTENNE_CONTENT_DIR") or default_content_dir())
+    if not content_dir.is_dir():
+        env.problems.append(f"ANTENNE_CONTENT_DIR: map '{content_dir}' bestaat niet")
+    slack_token = env.text("SLACK_BOT_TOKEN")
+    slack_secret = env.text("SLACK_SIGNING_SECRET")
+    slack_app_token = env.text("SLACK_APP_TOKEN")
+    if slack_token and not slack_token.startswith("xoxb-"):
+        env.problems.append("SLACK_BOT_TOKEN moet met 'xoxb-' beginnen (het Bot User OAuth Token)")
+    if slack_app_token and not slack_app_token.startswith("xapp-"):
+        env.problems.append("SLACK_APP_TOKEN moet met 'xapp-' beginnen (een app-level token voor Socket Mode)")
+    if slack_token and not slack_app_token and not slack_secret:
+        env.problems.append("SLACK_SIGNING_SECRET ontbreekt: nodig om Slack-verzoeken te controleren in HTTP-modus")
+    if (slack_secret or slack_app_token) and not slack_token:
+        env.problems.append("SLACK_BOT_TOKEN ontbreekt terwijl andere SLACK_-variabelen wel gezet zijn")
+    settings = Settings(
+        content_dir=content_dir,
+        max_question_chars=env.integer("ANTENNE_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS, 20, 10_000),
+        log_level=env.choice("ANTENNE_LOG_LEVEL", "INFO", LOG_LEVELS),
+        log_message_text=env.flag("ANTENNE_LOG_MESSAGE_TEXT"),
+        host=env.text("ANTENNE_HOST", "0.0.0.0"),  # noqa: S104 - a container must listen beyond loopback
+        port=env.integer("ANTENNE_PORT", 3978, 1, 65535),
+        data_dir=Path(env.text("ANTENNE_DATA_DIR", "data")),
+        database_url=env.text("DATABASE_URL"),
+        slack_bot_token=slack_token,
+        slack_signing_secret=slack_secret,
+        slack_app_token=slack_app_token,
+        slack_api_url=env.text("SLACK_API_URL", "https://slack.com/api/"),
+        teams_app_id=env.text("MICROSOFT_APP_ID"),
+        teams_app_password=env.text("MICROSOFT_APP_PASSWORD"),
+        teams_tenant_id=env.text("MICROSOFT_APP_TENANT_ID"),
+        teams_dev_mode=env.flag("ANTENNE_TEAMS_DEV_MODE"),
+    )
+    if env.problems:
+        raise ConfigError(env.problems)
+    return settings

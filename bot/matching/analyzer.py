@@ -1,0 +1,204 @@
+"""From a question to weighted search terms, and from content text to index terms.
+
+Both sides go through the same normalisation, stop words, stemming and compound
+splitting, so they meet; only questions get typo correction and synonyms, because
+expanding the content as well would blur every item into every other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
+from bot.matching.stemming import stem
+from bot.matching.synonyms import SynonymTable
+from bot.matching.text import stopwords, tokens
+from bot.matching.typos import TypoCorrector
+
+# How much a derived term counts next to the word the user actually typed.
+WEIGHT_WORD = 1.0
+WEIGHT_PART_OF_KNOWN = 0.5
+WEIGHT_PART_OF_UNKNOWN = 0.7
+WEIGHT_TYPO = 0.8
+WEIGHT_SYNONYM = 0.6
+WEIGHT_SEPARABLE = 0.7
+WEIGHT_COMPOUND_MEMBER = 0.6
+MIN_MEMBER = 4
+MAX_MEMBER_EXPANSIONS = 3
+
+# Dutch separable verbs put their particle elsewhere: "leg ik uit" is uitleggen,
+# "hoe pak ik dat aan" is aanpakken. These particles are stop words on their own.
+PARTICLES = (
+    "uit",
+    "aan",
+    "op",
+    "in",
+    "af",
+    "mee",
+    "door",
+    "over",
+    "terug",
+    "toe",
+    "bij",
+    "voor",
+    "na",
+    "om",
+    "weg",
+    "samen",
+    "tegen",
+)
+
+
+class Via(StrEnum):
+    WORD = "woord"
+    COMPOUND = "samenstelling"
+    TYPO = "typfout"
+    SYNONYM = "synoniem"
+
+
+@dataclass(frozen=True)
+class Term:
+    stem: str
+    weight: float
+    slot: int  # which of the user's words produced it
+    via: Via
+    surface: str  # the word as the content or synonym list spells it
+
+
+@dataclass(frozen=True)
+class AnalysedQuery:
+    words: tuple[str, ...]  # the user's meaningful words, one slot each
+    terms: tuple[Term, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.words
+
+
+@lru_cache(maxsize=8192)
+def content_words(text: str) -> tuple[str, ...]:
+    stop = stopwords()
+    return tuple(w for w in tokens(text) if w not in stop and not w.isdigit() and len(w) > 1)
+
+
+class Analyzer:
+    def __init__(self, vocabulary: Counter[str], synonym_groups: Sequence[Sequence[str]]) -> None:
+        stop = stopwords()
+        for group in synonym_groups:
+            for entry in group:
+                vocabulary.update(content_words(entry))
+        self._surface = {w for w in vocabulary if w not in stop}
+        self._surface |= self._recurring_heads()
+        self._stems = {stem(w) for w in self._surface}
+        self._splitter = CompoundSplitter(self._is_word, self._is_head)
+        self._typos = TypoCorrector({w: n for w, n in vocabulary.items() if w not in stop and len(w) >= MIN_PART})
+        self._synonyms = SynonymTable(synonym_groups, lambda entry: tuple(stem(w) for w in content_words(entry)))
+        self._frequency = vocabulary
+        self._members = self._compound_members()
+
+    def _recurring_heads(self) -> set[str]:
+        """Heads that follow at least two different known modifiers in the content.
+
+        'vergadering' never stands alone in our content, but fractie-, staten- and
+        raads-vergadering show it is a word; requiring two modifiers keeps one-off
+        fragments such as 'svergadering' out.
+        """
+        modifiers: dict[str, set[str]] = {}
+        for word in self._surface:
+            for cut in range(MIN_PART, len(word) - MIN_MEMBER + 1):
+                modifier = word[:cut]
+                if modifier not in self._surface:
+                    continue
+                for linker in LINKERS:
+                    head = word[cut + len(linker) :]
+                    if word.startswith(linker, cut) and len(head) >= MIN_MEMBER:
+                        modifiers.setdefault(head, set()).add(modifier)
+        return {head for head, found in modifiers.items() if len(found) >= 2}
+
+    def _compound_members(self) -> dict[str, list[str]]:
+        """Map the head and the modifier of each long content word to that word.
+
+        A user who types 'klas' should find 'schakelklas', even though the content
+        never uses 'klas' on its own and so the splitter cannot know it.
+        """
+        members: dict[str, list[str]] = {}
+        for word in sorted(self._surface, key=lambda w: -self._frequency[w]):
+            for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+                for member in (word[cut:], word[:cut]):
+                    if len(member) >= MIN_MEMBER and member != word:
+                        members.setdefault(member, []).append(word)
+        return members
+
+    @classmethod
+    def for_texts(cls, texts: Iterable[str], synonym_groups: Sequence[Sequence[str]]) -> Analyzer:
+        vocabulary: Counter[str] = Counter()
+        for text in texts:
+            vocabulary.update(content_words(text))
+        return cls(vocabulary, synonym_groups)
+
+    def _is_word(self, part: str) -> bool:
+        return part in self._surface and len(part) >= MIN_PART
+
+    def _is_head(self, part: str) -> bool:
+        if part in self._surface:
+            return len(part) >= MIN_PART
+        return len(part) >= MIN_MEMBER and stem(part) in self._stems
+
+    def knows(self, word: str) -> bool:
+        return word in self._surface or stem(word) in self._stems
+
+    def document_terms(self, text: str) -> list[str]:
+        terms: list[str] = []
+        for word in content_words(text):
+            terms.append(stem(word))
+            terms.extend(stem(part) for part in self._splitter.split(word))
+        return terms
+
+    def query(self, text: str) -> AnalysedQuery:
+        words = tuple(content_words(text))
+        best: dict[tuple[str, int], Term] = {}
+
+        def add(term: Term) -> None:
+            key = (term.stem, term.slot)
+            if key not in best or best[key].weight < term.weight:
+                best[key] = term
+
+        particles = [p for p in dict.fromkeys(tokens(text)) if p in PARTICLES]
+        primary: list[str] = []
+        for slot, word in enumerate(words):
+            for particle in particles:
+                joined = particle + word
+                if self.knows(joined):
+                    add(Term(stem(joined), WEIGHT_SEPARABLE, slot, Via.COMPOUND, joined))
+            known = self.knows(word)
+            parts = self._splitter.split(word)
+            surface = word
+            if not known and not parts and word in self._members:
+                for longer in self._members[word][:MAX_MEMBER_EXPANSIONS]:
+                    add(Term(stem(longer), WEIGHT_COMPOUND_MEMBER, slot, Via.COMPOUND, longer))
+                known = True
+            if not known and not parts:
+                corrected = self._typos.correct(word)
+                if corrected is not None:
+                    surface, known = corrected, True
+                    parts = self._splitter.split(corrected)
+                    add(Term(stem(corrected), WEIGHT_TYPO, slot, Via.TYPO, corrected))
+            if surface == word:
+                add(Term(stem(word), WEIGHT_WORD, slot, Via.WORD, word))
+            primary.append(stem(surface))
+            part_weight = WEIGHT_PART_OF_KNOWN if known else WEIGHT_PART_OF_UNKNOWN
+            for part in parts:
+                add(Term(stem(part), part_weight, slot, Via.COMPOUND, part))
+                for phrase in self._synonyms.alternatives(stem(part)):
+                    for s in phrase:
+                        add(Term(s, part_weight * WEIGHT_SYNONYM, slot, Via.SYNONYM, s))
+
+        for start, _end, phrases in self._synonyms.find(primary):
+            for phrase in phrases:
+                for s in phrase:
+                    add(Term(s, WEIGHT_SYNONYM, start, Via.SYNONYM, s))
+        return AnalysedQuery(words=words, terms=tuple(best.values()))

@@ -1,0 +1,40 @@
+"""Expand a question with the synonyms editors listed in content/synonyms.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+Phrase = tuple[str, ...]
+
+
+class SynonymTable:
+    """Maps each phrase (a tuple of stems) to the other phrases of its group."""
+
+    def __init__(self, groups: Sequence[Sequence[str]], analyse: Callable[[str], Phrase]) -> None:
+        self._group_of: dict[Phrase, int] = {}
+        self._groups: list[list[Phrase]] = []
+        for group in groups:
+            phrases = [p for p in dict.fromkeys(analyse(entry) for entry in group) if p]
+            if len(phrases) < 2:
+                continue
+            index = len(self._groups)
+            self._groups.append(phrases)
+            for phrase in phrases:
+                self._group_of.setdefault(phrase, index)
+        self.longest = max((len(p) for p in self._group_of), default=0)
+
+    def find(self, stems: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
+        """Return (start, end, other phrases) for each synonym phrase found in `stems`."""
+        found = []
+        for start in range(len(stems)):
+            for end in range(min(len(stems), start + self.longest), start, -1):
+                phrase = tuple(stems[start:end])
+                group = self._group_of.get(phrase)
+                if group is not None:
+                    found.append((start, end, [p for p in self._groups[group] if p != phrase]))
+                    break
+        return found
+
+    def alternatives(self, stem: str) -> list[Phrase]:
+        group = self._group_of.get((stem,))
+        return [] if group is None else [p for p in self._groups[group] if p != (stem,)]

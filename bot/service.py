@@ -1,0 +1,210 @@
+"""The one entry point adapters call: questions, /tip, buttons and feedback.
+
+Adapters translate platform events into these calls and render the returned
+Answer; they never match, pick content or word a reply themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answers import compose
+from bot.answers.actions import ActionPayload, BadPayload, decode
+from bot.answers.model import ActionKind, Answer
+from bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
+from bot.matching.analyzer import AnalysedQuery
+from bot.matching.matcher import Decision, Matcher, MatchOutcome
+from bot.matching.text import MAX_QUESTION_CHARS, fold
+
+log = logging.getLogger(__name__)
+
+AUDIENCE_WORDS = {
+    "ambtenaar": Audience.AMBTENAAR,
+    "ambtenaren": Audience.AMBTENAAR,
+    "topambtenaar": Audience.TOPAMBTENAAR,
+    "topambtenaren": Audience.TOPAMBTENAAR,
+    "bestuurder": Audience.BESTUURDER,
+    "bestuurders": Audience.BESTUURDER,
+}
+HELP_WORDS = {"help", "hulp", "?", "uitleg", "wat kun je", "commands"}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    item_id: str
+    vote: int  # +1 or -1; deliberately no user identity
+
+
+FeedbackSink = Callable[[Feedback], None]
+UnansweredSink = Callable[[str], None]
+
+
+def _log_feedback(feedback: Feedback) -> None:
+    log.info("feedback", extra={"item_id": feedback.item_id, "vote": feedback.vote})
+
+
+class Antenne:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        rng: random.Random | None = None,
+        max_question_chars: int = MAX_QUESTION_CHARS,
+        on_feedback: FeedbackSink = _log_feedback,
+        on_unanswered: UnansweredSink | None = None,
+    ) -> None:
+        self.kb = kb
+        self.matcher = Matcher(kb, max_question_chars=max_question_chars)
+        self._rng = rng or random.Random()
+        self._on_feedback = on_feedback
+        self._on_unanswered = on_unanswered
+
+    # -- questions -----------------------------------------------------------------
+
+    def match(self, question: str) -> MatchOutcome:
+        return self.matcher.match(question)
+
+    def ask(self, question: str) -> Answer:
+        return self.answer(self.matcher.match(question))
+
+    def answer(self, outcome: MatchOutcome) -> Answer:
+        if outcome.decision is Decision.EMPTY:
+            return compose.empty_answer(self.kb)
+        if outcome.decision is Decision.NOT_ANSWERED:
+            if self._on_unanswered is not None:
+                self._on_unanswered(outcome.question)
+            return compose.not_answered_answer(self.kb, outcome)
+        if outcome.decision is Decision.AMBIGUOUS:
+            return compose.ambiguous_answer(self.kb, outcome)
+        best = outcome.results[0]
+        return self._item_answer(best.id, self.matcher.analyse(outcome.question), outcome.question)
+
+    def _item_answer(self, item_id: str, query: AnalysedQuery | None, question: str) -> Answer:
+        case = self.kb.case(item_id)
+        if case is not None:
+            return compose.case_answer(self.kb, case, self._case_tips(case, query), question)
+        tip = self.kb.tip(item_id)
+        if tip is not None:
+            return compose.tip_answer(self.kb, tip, question=question)
+        theme = self.kb.theme(item_id)
+        if theme is not None:
+            return compose.tip_answer(self.kb, self.matcher.best_tip(theme, query), question=question)
+        return compose.notice("Niet gevonden", "Dat onderwerp ken ik niet (meer). Stel je vraag gerust opnieuw.")
+
+    def _case_tips(self, case: Case, query: AnalysedQuery | None) -> list[Tip]:
+        """Two or three tips from the case's themes, the most relevant to the question first."""
+        ranked = [self.matcher.rank_tips(t, query) for t in (self.kb.theme(i) for i in case.themes) if t]
+        tips: list[Tip] = []
+        while len(tips) < compose.CASE_TIPS_SHOWN and any(ranked):
+            for tips_of_theme in ranked:
+                if tips_of_theme and len(tips) < compose.CASE_TIPS_SHOWN:
+                    tips.append(tips_of_theme.pop(0))
+        return tips
+
+    # -- /tip ----------------------------------------------------------------------
+
+    def help(self, command: str = "/tip") -> Answer:
+        return compose.help_answer(self.kb, command)
+
+    def tip(self, topic: str = "", *, exclude: tuple[str, ...] = ()) -> Answer:
+        """A random tip, one for an audience, or the best tip on a topic."""
+        topic = " ".join(topic.split())[: self.matcher.max_question_chars]
+        key = fold(topic)
+        if key in HELP_WORDS:
+            return self.help()
+        if not key:
+            return self._random_tip(self.kb.tips, exclude)
+        if key in AUDIENCE_WORDS:
+            audience = AUDIENCE_WORDS[key]
+            return self._random_tip([t for t in self.kb.tips if t.audience is audience], exclude)
+        outcome = self.matcher.match(topic)
+        theme = self._theme_for(outcome)
+        if theme is None:
+            return self._random_tip(self.kb.tips, exclude, intro=f"Over '{topic}' heb ik geen tip gevonden. Wel deze:")
+        tip = self.matcher.best_tip(theme, self.matcher.analyse(topic), frozenset(exclude))
+        return compose.tip_answer(self.kb, tip, seen=exclude)
+
+    def _theme_for(self, outcome: MatchOutcome) -> Theme | None:
+        for result in outcome.results:
+            if result.theme:
+                return self.kb.theme(result.theme)
+            case = self.kb.case(result.id)
+            if case is not None:
+                return self.kb.theme(case.themes[0])
+        return None
+
+    def _random_tip(self, tips: list[Tip] | tuple[Tip, ...], exclude: tuple[str, ...], intro: str = "") -> Answer:
+        fresh = [t for t in tips if t.id not in exclude] or list(tips)
+        if not fresh:
+            return compose.notice("Geen tips", "Er zijn nog geen tips ingevoerd.")
+        return compose.tip_answer(self.kb, self._rng.choice(fresh), intro=intro, seen=exclude)
+
+    # -- buttons -------------------------------------------------------------------
+
+    def act(self, value: str) -> Answer:
+        """Handle a button click; a value we did not make gets a polite reply, never an error."""
+        try:
+            payload = decode(value)
+        except BadPayload:
+            log.warning("bad_action_payload")
+            return compose.notice("Onbekende knop", "Deze knop werkt niet (meer). Stel je vraag gerust opnieuw.")
+        return self._handle(payload)
+
+    def _handle(self, payload: ActionPayload) -> Answer:
+        kind = payload.kind
+        if kind is ActionKind.OTHER_TIP:
+            theme = self.kb.theme(payload.item_id)
+            if theme is None:
+                return self._random_tip(self.kb.tips, payload.exclude)
+            tip = self.matcher.best_tip(theme, None, frozenset(payload.exclude))
+            if tip.id in payload.exclude:  # every tip of this theme was shown: move on to another
+                return self._random_tip(self.kb.tips, payload.exclude)
+            return compose.tip_answer(self.kb, tip, seen=payload.exclude)
+        if kind is ActionKind.MORE:
+            case = self.kb.case(payload.item_id)
+            if case is None:
+                return compose.notice("Niet gevonden", "Deze casus bestaat niet meer.")
+            tips = self._case_tips(case, None)
+            return compose.case_detail_answer(self.kb, case, tips[0] if tips else None)
+        if kind is ActionKind.CHOOSE:
+            return self._item_answer(payload.item_id, self.matcher.analyse(payload.question), payload.question)
+        if kind is ActionKind.NONE_OF_THESE:
+            if self._on_unanswered is not None and payload.question:
+                self._on_unanswered(payload.question)
+            return compose.Answer(
+                kind=compose.AnswerKind.NOT_ANSWERED,
+                title="Jammer",
+                intro=(
+                    "Dan heb ik hier nog geen goed antwoord op. Probeer je vraag anders te stellen, "
+                    "met een concreet voorbeeld, of kijk of een van deze vragen past:"
+                ),
+                suggestions=compose.example_questions(self.kb, payload.question),
+            )
+        if kind is ActionKind.WHY:
+            return self.why(payload.question, payload.item_id)
+        if kind in (ActionKind.FEEDBACK_UP, ActionKind.FEEDBACK_DOWN):
+            return self.feedback(payload.item_id, 1 if kind is ActionKind.FEEDBACK_UP else -1)
+        return compose.notice("Onbekende knop", "Deze knop werkt hier niet.")
+
+    def why(self, question: str, item_id: str) -> Answer:
+        outcome = self.matcher.match(question)
+        result = next((r for r in outcome.results if r.id == item_id or r.topic == item_id), None)
+        return compose.why_answer(self.kb, outcome, result, self._title(item_id))
+
+    def _title(self, item_id: str) -> str:
+        case = self.kb.case(item_id)
+        if case is not None:
+            return case.title
+        tip = self.kb.tip(item_id)
+        theme = self.kb.theme(tip.theme if tip else item_id)
+        return theme.title if theme else item_id
+
+    def feedback(self, item_id: str, vote: int) -> Answer:
+        if not (self.kb.case(item_id) or self.kb.tip(item_id)):
+            return compose.notice("Onbekend onderwerp", "Ik kan je feedback niet koppelen; dank je wel toch!")
+        self._on_feedback(Feedback(item_id, vote))
+        thanks = "Fijn dat het hielp!" if vote > 0 else "Dank je. Zo weten de redacteuren wat beter kan."
+        return compose.notice("Bedankt voor je feedback", thanks)

@@ -1,0 +1,130 @@
+"""Dutch-aware matching: normalisation, compounds, typos, synonyms and decisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
+from bot.matching.analyzer import Via
+from bot.matching.matcher import Decision, Matcher
+from bot.matching.text import clean_question, normalise
+
+
+def test_normalise_strips_markup_diacritics_and_urls():
+    text = "<@U0123ABC> Is de wethouder <https://x.nl/a|hier> geïnformeerd? Zie https://voorbeeld.nl/pad en B&W!"
+    assert normalise(text) == "is de wethouder hier geinformeerd zie en bw"
+    assert normalise("<at>Antenne</at> collega's van het college") == "collegas van het college"
+    assert normalise("<#C123|algemeen> <!here> raadslid") == "raadslid"
+
+
+def test_clean_question_caps_length_and_drops_control_characters():
+    assert clean_question("raad\x00slid\x07 belt\n\tme") == "raad slid belt me"
+    assert len(clean_question("woord " * 100_000)) == 1000
+
+
+@pytest.fixture(scope="module")
+def matcher(kb) -> Matcher:
+    return Matcher(kb)
+
+
+def terms(matcher: Matcher, question: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for term in matcher.analyse(question).terms:
+        found.setdefault(term.via.value, set()).add(term.surface)
+    return found
+
+
+def test_compounds_are_split_into_known_parts(matcher):
+    assert {"raad", "vergadering"} <= terms(matcher, "raadsvergadering")[Via.COMPOUND.value]
+    assert {"duurzaamheid", "budget"} <= terms(matcher, "duurzaamheidsbudget")[Via.COMPOUND.value]
+
+
+def test_typos_are_corrected_to_content_words(matcher):
+    assert "raadslid" in terms(matcher, "raadslit")[Via.TYPO.value]
+    assert "budget" in terms(matcher, "bugdet")[Via.TYPO.value]
+
+
+def test_synonyms_expand_the_question(matcher):
+    assert "wob" in terms(matcher, "een woo-verzoek van de krant")[Via.SYNONYM.value]
+    assert "raadslid" in terms(matcher, "een volksvertegenwoordiger belt")[Via.SYNONYM.value]
+
+
+def test_separable_verbs_are_joined(matcher):
+    assert "uitleg" in terms(matcher, "hoe leg ik dit beleid uit")[Via.COMPOUND.value]
+
+
+def test_answered_with_ranked_results_and_matched_words(matcher):
+    outcome = matcher.match("Raadslid belt me over een budget, wat nu?")
+    assert outcome.decision is Decision.ANSWERED
+    assert outcome.results[0].id == "raadslid-belt-over-budget"
+    scores = [r.score for r in outcome.results]
+    assert scores == sorted(scores, reverse=True)
+    assert {"raadslid", "budget"} <= {m.asked for m in outcome.results[0].matched}
+
+
+def test_theme_results_are_tips_with_their_theme(matcher):
+    outcome = matcher.match("de klik met mijn wethouder is weg")
+    best = outcome.results[0]
+    assert best.kind == "tip" and best.theme == "persoonlijke-klik"
+    assert best.id.startswith("persoonlijke-klik-")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["hoe vraag ik een nieuw paspoort aan", "heb je een recept voor pannenkoeken", "ik wil me ziek melden"],
+)
+def test_off_topic_is_not_answered(matcher, question):
+    assert matcher.match(question).decision is Decision.NOT_ANSWERED
+
+
+@pytest.mark.parametrize("question", ["", "   ", "😀😀🎉", "?!?", "\x00\x01\x02"])
+def test_empty_questions(matcher, question):
+    outcome = matcher.match(question)
+    assert outcome.decision is Decision.EMPTY and not outcome.answered
+
+
+def test_only_filler_words_is_outside_the_subject(matcher):
+    assert matcher.match("hoe laat is het nou eigenlijk").decision is Decision.NOT_ANSWERED
+
+
+def test_english_is_recognised(matcher):
+    outcome = matcher.match("what should I do when a council member calls me about the budget")
+    assert outcome.decision is Decision.NOT_ANSWERED and outcome.english
+
+
+def test_huge_input_is_capped(matcher):
+    outcome = matcher.match("raadslid belt over budget " + "x" * 100_000)
+    assert len(outcome.question) <= 1000
+    assert outcome.results[0].id == "raadslid-belt-over-budget"
+
+
+def _twin_kb() -> KnowledgeBase:
+    source = Source("Testbron", "Redactie")
+
+    def case(case_id: str, title: str) -> Case:
+        return Case(
+            case_id,
+            title,
+            "samenvatting",
+            "verhaal",
+            "oordeel",
+            ("les",),
+            ("stap",),
+            ("thema",),
+            ("vergunning", "subsidie"),
+            ("vraag over vergunning en subsidie",) * 1,
+            "bespreek",
+            source,
+        )
+
+    tip = Tip("thema-tip", "thema", Audience.AMBTENAAR, "Een tip over iets anders.", source)
+    theme = Theme(
+        "thema", "Thema", "Inleiding over iets anders.", ("anders",), ("iets anders",), "bespreek", source, (tip,)
+    )
+    return KnowledgeBase(cases=(case("a", "Casus A"), case("b", "Casus B")), themes=(theme,), synonym_groups=())
+
+
+def test_too_close_results_are_ambiguous():
+    outcome = Matcher(_twin_kb()).match("vergunning en subsidie")
+    assert outcome.decision is Decision.AMBIGUOUS and outcome.answered
+    assert [r.id for r in outcome.results] == ["a", "b"]
