@@ -19,6 +19,10 @@ FIELD_WEIGHTS: Mapping[str, float] = {"title": 3.0, "tags": 2.5, "questions": 2.
 STRONG_FIELDS = ("title", "tags", "questions")  # written by editors to say what an item is about
 K1 = 1.2
 B = 0.75
+# Static index pruning: a term keeps only its highest-impact documents. A very common
+# word then costs a bounded amount of work per question, and the documents it drops
+# are those where it contributed least. Content of a few hundred items never hits it.
+MAX_POSTINGS = 128
 
 
 @dataclass(frozen=True)
@@ -50,20 +54,21 @@ class TopicIndex:
         }
         self.unknown_idf = math.log(1 + (n - 1 + 0.5) / 1.5)  # as rare as a word seen once
 
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self.terms: list[frozenset[str]] = []
-        self.strong_terms: list[frozenset[str]] = []
+        # A posting: (document, score contribution, found in an editor-written field)
+        postings: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
         for doc_index, per_field in enumerate(field_terms):
             pseudo_tf: Counter[str] = Counter()
             for name, counts in per_field.items():
                 norm = 1 - B + B * lengths[name][doc_index] / average[name]
                 for term, tf in counts.items():
                     pseudo_tf[term] += FIELD_WEIGHTS[name] * tf / norm
+            strong = {t for name in STRONG_FIELDS for t in per_field[name]}
             for term, tf in pseudo_tf.items():
-                postings[term].append((doc_index, self.idf[term] * tf / (K1 + tf)))
-            self.terms.append(frozenset(pseudo_tf))
-            self.strong_terms.append(frozenset(t for name in STRONG_FIELDS for t in per_field[name]))
-        self.postings = dict(postings)
+                postings[term].append((doc_index, self.idf[term] * tf / (K1 + tf), term in strong))
+        self.postings = {
+            term: sorted(found, key=lambda p: -p[1])[:MAX_POSTINGS] if len(found) > MAX_POSTINGS else found
+            for term, found in postings.items()
+        }
 
     def term_idf(self, term: str) -> float:
         return self.idf.get(term, self.unknown_idf)

@@ -8,13 +8,14 @@ We therefore measure how much of the question the best topic explains
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
 from bot.matching.analyzer import AnalysedQuery, Analyzer, Term, Via
-from bot.matching.index import Document, TopicIndex
+from bot.matching.index import MAX_POSTINGS, Document, TopicIndex
 from bot.matching.text import clean_question, looks_english
 
 # Answer when the best topic explains most of the question, or a fair part of it
@@ -99,6 +100,34 @@ def _theme_document(theme: Theme) -> Document:
     )
 
 
+@dataclass(frozen=True)
+class _SlotEvidence:
+    word: str
+    weight: float
+    per_doc: dict[int, list]
+
+    def covered(self, doc: int) -> tuple[float, float, MatchedWord | None]:
+        """(evidence, editor-field evidence, matched word) of this word for `doc`."""
+        entry = self.per_doc.get(doc)
+        if entry is None:
+            return 0.0, 0.0, None
+        term: Term = entry[3]
+        return self.weight * entry[1], self.weight * entry[2], MatchedWord(self.word, term.surface, term.via)
+
+
+def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[float, float, list[MatchedWord]]:
+    """Coverage, editor-field coverage and matched words of one document."""
+    covered = strong = 0.0
+    words = []
+    for slot in evidence:
+        slot_covered, slot_strong, word = slot.covered(doc)
+        covered += slot_covered
+        strong += slot_strong
+        if word is not None:
+            words.append(word)
+    return covered / total, strong / total, words
+
+
 def _confident(score: float, coverage: float, strong_coverage: float) -> bool:
     if strong_coverage < MIN_STRONG_COVERAGE or score < MIN_SCORE:
         return False
@@ -135,7 +164,11 @@ class Matcher:
                 self._question_mass.append(sum(self.index.term_idf(t) for t in terms) or 1.0)
                 for term in terms:
                     question_postings[term].append(qid)
-        self._question_postings = dict(question_postings)
+        # Pruned like the topic index; the shortest questions are kept, as they score highest.
+        self._question_postings = {
+            term: sorted(qids, key=self._question_mass.__getitem__)[:MAX_POSTINGS]
+            for term, qids in question_postings.items()
+        }
 
     # -- scoring -----------------------------------------------------------------
 
@@ -151,52 +184,58 @@ class Matcher:
                 return max(known)
         return self.index.unknown_idf
 
-    def _score(
-        self, query: AnalysedQuery
-    ) -> tuple[dict[int, float], dict[int, float], dict[int, float], dict[int, list[MatchedWord]]]:
+    def _score(self, query: AnalysedQuery) -> tuple[dict[int, float], list[_SlotEvidence], float]:
+        """Score every topic; keep per word the evidence needed to explain the winners.
+
+        Work per question is bounded by the (pruned) postings of its terms; coverage and
+        matched words are worked out afterwards for the few results shown only.
+        """
         scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        strongly: dict[int, float] = defaultdict(float)
-        matched: dict[int, list[MatchedWord]] = defaultdict(list)
-        best_similarity: dict[int, float] = {}
         overlap: dict[int, float] = defaultdict(float)
+        evidence: list[_SlotEvidence] = []
         slots = _slots(query)
-        total = sum(self._slot_weight(terms) for terms in slots.values()) or 1.0
+        weights = {slot: self._slot_weight(terms) for slot, terms in slots.items()}
+        total = sum(weights.values()) or 1.0
         for slot, terms in slots.items():
-            weight = self._slot_weight(terms)
-            # per document: best score contribution, best evidence, best evidence from editor fields
+            # per document: [best contribution, best evidence, best editor-field evidence, its term]
             best: dict[int, list] = {}
             in_question: dict[int, float] = {}
             for term in terms:
-                strength = term.weight * self.index.term_idf(term.stem)
+                w = term.weight
+                strength = w * self.index.term_idf(term.stem)
                 for qid in self._question_postings.get(term.stem, ()):
-                    in_question[qid] = max(in_question.get(qid, 0.0), strength)
-                for doc, contribution in self.index.postings.get(term.stem, ()):
-                    entry = best.setdefault(doc, [0.0, 0.0, 0.0, term])
-                    value = term.weight * contribution
+                    if in_question.get(qid, 0.0) < strength:
+                        in_question[qid] = strength
+                body_evidence = w * BODY_ONLY_EVIDENCE
+                for doc, contribution, in_editor_field in self.index.postings.get(term.stem, ()):
+                    value = w * contribution
+                    entry = best.get(doc)
+                    if entry is None:
+                        strong = w if in_editor_field else 0.0
+                        best[doc] = [value, strong or body_evidence, strong, term]
+                        continue
                     if value > entry[0]:
                         entry[0], entry[3] = value, term
-                    if term.stem in self.index.strong_terms[doc]:
-                        entry[1] = max(entry[1], term.weight)
-                        entry[2] = max(entry[2], term.weight)
-                    else:
-                        entry[1] = max(entry[1], term.weight * BODY_ONLY_EVIDENCE)
-            for doc, (value, evidence, strong, term) in best.items():
-                scores[doc] += value
-                covered[doc] += weight * evidence
-                strongly[doc] += weight * strong
-                matched[doc].append(MatchedWord(query.words[slot], term.surface, term.via))
+                    if in_editor_field:
+                        if w > entry[2]:
+                            entry[2] = w
+                            entry[1] = max(entry[1], w)
+                    elif body_evidence > entry[1]:
+                        entry[1] = body_evidence
+            for doc, entry in best.items():
+                scores[doc] += entry[0]
             for qid, strength in in_question.items():
                 overlap[qid] += strength
+            evidence.append(_SlotEvidence(query.words[slot], weights[slot], best))
+        best_similarity: dict[int, float] = {}
         for qid, shared in overlap.items():
             similarity = 2 * shared / (total + self._question_mass[qid])
             doc = self._question_topic[qid]
-            best_similarity[doc] = max(best_similarity.get(doc, 0.0), similarity)
+            if best_similarity.get(doc, 0.0) < similarity:
+                best_similarity[doc] = similarity
         for doc, similarity in best_similarity.items():
             scores[doc] += QUESTION_WEIGHT * similarity
-        coverage = {doc: value / total for doc, value in covered.items()}
-        strong = {doc: value / total for doc, value in strongly.items()}
-        return scores, coverage, strong, matched
+        return scores, evidence, total
 
     def rank_tips(
         self, theme: Theme, query: AnalysedQuery | None = None, exclude: frozenset[str] = frozenset()
@@ -246,11 +285,12 @@ class Matcher:
             has_words = any(ch.isalnum() for ch in cleaned)
             decision = Decision.NOT_ANSWERED if has_words else Decision.EMPTY
             return MatchOutcome(cleaned, decision, (), 0.0, looks_english(cleaned))
-        scores, coverage, strong, matched = self._score(query)
-        ranked = sorted(scores, key=lambda d: (-scores[d], self._topics[d].id))[:MAX_RESULTS]
-        results = tuple(self._result(d, scores[d], query, matched[d]) for d in ranked)
-        best_coverage = coverage.get(ranked[0], 0.0) if ranked else 0.0
-        if not ranked or not _confident(scores[ranked[0]], best_coverage, strong.get(ranked[0], 0.0)):
+        scores, evidence, total = self._score(query)
+        ranked = heapq.nsmallest(MAX_RESULTS, scores, key=lambda d: (-scores[d], self._topics[d].id))
+        explained = {d: _explain(evidence, d, total) for d in ranked}
+        results = tuple(self._result(d, scores[d], query, explained[d][2]) for d in ranked)
+        best_coverage, best_strong, _ = explained[ranked[0]] if ranked else (0.0, 0.0, [])
+        if not ranked or not _confident(scores[ranked[0]], best_coverage, best_strong):
             english = looks_english(cleaned)
             return MatchOutcome(cleaned, Decision.NOT_ANSWERED, results, round(best_coverage, 3), english)
         top = results[0]

@@ -1,0 +1,229 @@
+"""Matching benchmark: latency, build time, memory and accuracy against two baselines.
+
+Run: .venv/bin/python bench/run.py [--quick]
+
+Everything is measured in this one run on this machine, so compare the ratios
+between rows rather than the absolute numbers with another machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
+
+from bot.content.loader import load_knowledge_base
+from bot.content.model import KnowledgeBase
+from bot.content.paths import default_content_dir
+from bot.evaluation import EvalQuestion, load_questions
+from bot.matching.matcher import Matcher
+from bot.matching.text import tokens
+from tests.test_evaluation import typo_variants
+
+PUBLIC = ROOT.parent / "shared" / "eval" / "public.yaml"
+DEV = ROOT / "tests" / "data" / "dev-questions.yaml"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def questions() -> list[EvalQuestion]:
+    found = load_questions(DEV)
+    if PUBLIC.exists():
+        found = load_questions(PUBLIC) + found
+    return found
+
+
+def synthetic_kb(real: KnowledgeBase, size: int, seed: int = 1) -> KnowledgeBase:
+    """`size` extra cases whose words come from the real content, so vocabulary and
+    posting lengths look like a grown knowledge base rather than random noise."""
+    rng = random.Random(seed)
+    sentences = [s for c in real.cases for s in (*c.lessons, *c.next_steps, c.what_happened)]
+    words = [w for s in sentences for w in s.split()]
+    questions = [q for t in (*real.cases, *real.themes) for q in t.example_questions]
+    tags = [t for c in real.cases for t in c.tags]
+    themes = [t.id for t in real.themes]
+    template = real.cases[0]
+    extra = []
+    for n in range(size):
+        extra.append(
+            replace(
+                template,
+                id=f"synthetisch-{n}",
+                title=" ".join(rng.sample(words, 6)),
+                summary=" ".join(rng.sample(words, 25)),
+                what_happened=" ".join(rng.sample(sentences, 3)),
+                what_went_wrong_or_right=" ".join(rng.sample(sentences, 2)),
+                lessons=tuple(rng.sample(sentences, 3)),
+                next_steps=tuple(rng.sample(sentences, 4)),
+                themes=(rng.choice(themes),),
+                tags=tuple(rng.sample(tags, 8)),
+                example_questions=tuple(
+                    " ".join(rng.sample(q.split(), max(2, len(q.split()) - 2))) for q in rng.sample(questions, 6)
+                ),
+            )
+        )
+    return KnowledgeBase(cases=(*real.cases, *extra), themes=real.themes, synonym_groups=real.synonym_groups)
+
+
+def time_matches(matcher: Matcher, texts: list[str], rounds: int) -> list[float]:
+    for text in texts:  # warm caches as a long-running server would have them
+        matcher.match(text)
+    samples = []
+    for _ in range(rounds):
+        for text in texts:
+            start = time.perf_counter()
+            matcher.match(text)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def build(kb: KnowledgeBase) -> tuple[Matcher, float, float]:
+    """Build time, and how far the build raised the process's peak resident memory.
+
+    Corpora are built smallest first, so each build's peak is its own; tracemalloc
+    would be more exact but slows allocation-heavy code several times over.
+    """
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    matcher = Matcher(kb)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return matcher, seconds * 1000, (after - before) / 1024
+
+
+# -- baselines ------------------------------------------------------------------------
+
+
+def topic_texts(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """(id, kind, whole text) per case, and per theme the theme id as its tips' stand-in."""
+    rows = []
+    for case in kb.cases:
+        text = " ".join([case.title, case.summary, case.what_happened, case.what_went_wrong_or_right,
+                         *case.lessons, *case.next_steps, *case.tags, *case.example_questions])
+        rows.append((case.id, "case", text))
+    for theme in kb.themes:
+        text = " ".join([theme.title, theme.introduction, *theme.tags, *theme.example_questions,
+                         *(t.text for t in theme.tips)])
+        rows.append((theme.id, "theme", text))
+    return rows
+
+
+def bm25_ranker(kb: KnowledgeBase) -> Callable[[str], list[str]]:
+    rows = topic_texts(kb)
+    bm25 = BM25Okapi([tokens(text) for _, _, text in rows])
+    ids = [row[0] for row in rows]
+
+    def rank(question: str) -> list[str]:
+        scores = bm25.get_scores(tokens(question))
+        return [ids[i] for i in sorted(range(len(ids)), key=lambda i: -scores[i])[:3]]
+
+    return rank
+
+
+def rapidfuzz_ranker(kb: KnowledgeBase) -> Callable[[str], list[str]]:
+    rows = topic_texts(kb)
+    choices = [text.lower() for _, _, text in rows]
+
+    def rank(question: str) -> list[str]:
+        found = process.extract(question.lower(), choices, scorer=fuzz.token_set_ratio, limit=3)
+        return [rows[index][0] for _, _, index in found]
+
+    return rank
+
+
+def antenne_ranker(matcher: Matcher) -> Callable[[str], list[str] | None]:
+    def rank(question: str) -> list[str] | None:
+        outcome = matcher.match(question)
+        if not outcome.answered:
+            return None
+        return [r.theme or r.id for r in outcome.results[:3]]
+
+    return rank
+
+
+def accuracy(rank: Callable[[str], list[str] | None], qs: list[EvalQuestion]) -> tuple[float, float, float, float]:
+    on = [q for q in qs if q.expect]
+    off = [q for q in qs if not q.expect]
+    top1 = top3 = abstained = 0
+    samples = []
+    for q in qs:
+        start = time.perf_counter()
+        got = rank(q.question)
+        samples.append((time.perf_counter() - start) * 1000)
+        if not q.expect:
+            abstained += got is None
+            continue
+        if got:
+            top1 += got[0] in q.expect
+            top3 += any(g in q.expect for g in got)
+    return top1 / len(on), top3 / len(on), abstained / len(off) if off else 1.0, statistics.median(samples)
+
+
+def cold_start_ms(runs: int) -> float:
+    exe = ROOT / ".venv" / "bin" / "antenne"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*command, "ask", "--json", "raadslid belt over budget"], capture_output=True, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, for a smoke run")
+    args = parser.parse_args()
+    rounds = 3 if args.quick else 20
+
+    real = load_knowledge_base(default_content_dir())
+    qs = questions()
+    texts = [q.question for q in qs]
+
+    print("## Matching latency, index build and memory\n")
+    print("| corpus | items | build ms | peak RSS growth MiB | match p50 ms | match p99 ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, kb in (("shipped", real), ("synthetic 1,000", synthetic_kb(real, 1000)),
+                      ("synthetic 10,000", synthetic_kb(real, 10_000))):
+        matcher, build_ms, peak = build(kb)
+        gc.collect()
+        gc.freeze()  # as `antenne serve` does after loading: the index lives as long as the process
+        samples = time_matches(matcher, texts, rounds if len(kb.cases) < 5000 else max(2, rounds // 4))
+        items = len(kb.cases) + len(kb.tips)
+        print(f"| {label} | {items:,} | {build_ms:,.0f} | {peak:,.1f} | "
+              f"{percentile(samples, 0.5):.3f} | {percentile(samples, 0.99):.3f} |")
+
+    matcher = Matcher(real)
+    typos = typo_variants(qs)
+    print(f"\n## Accuracy on {len(qs)} questions (public + own dev set) and {len(typos)} typo variants\n")
+    print("| method | top-1 | top-3 | abstention | typo top-3 | median ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, rank in (("Antenne", antenne_ranker(matcher)), ("BM25 (rank_bm25, whole text)", bm25_ranker(real)),
+                        ("rapidfuzz token_set_ratio", rapidfuzz_ranker(real))):
+        top1, top3, abstention, median = accuracy(rank, qs)
+        _, typo3, _, _ = accuracy(rank, typos)
+        print(f"| {label} | {top1:.3f} | {top3:.3f} | {abstention:.3f} | {typo3:.3f} | {median:.3f} |")
+
+    print(f"\ncold `antenne ask --json` (process start to exit), median of {3 if args.quick else 7}: "
+          f"{cold_start_ms(3 if args.quick else 7):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
