@@ -115,12 +115,23 @@ def topic_texts(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
     """(id, kind, whole text) per case, and per theme the theme id as its tips' stand-in."""
     rows = []
     for case in kb.cases:
-        text = " ".join([case.title, case.summary, case.what_happened, case.what_went_wrong_or_right,
-                         *case.lessons, *case.next_steps, *case.tags, *case.example_questions])
+        text = " ".join(
+            [
+                case.title,
+                case.summary,
+                case.what_happened,
+                case.what_went_wrong_or_right,
+                *case.lessons,
+                *case.next_steps,
+                *case.tags,
+                *case.example_questions,
+            ]
+        )
         rows.append((case.id, "case", text))
     for theme in kb.themes:
-        text = " ".join([theme.title, theme.introduction, *theme.tags, *theme.example_questions,
-                         *(t.text for t in theme.tips)])
+        text = " ".join(
+            [theme.title, theme.introduction, *theme.tags, *theme.example_questions, *(t.text for t in theme.tips)]
+        )
         rows.append((theme.id, "theme", text))
     return rows
 
@@ -200,29 +211,39 @@ def main() -> None:
     print("## Matching latency, index build and memory\n")
     print("| corpus | items | build ms | peak RSS growth MiB | match p50 ms | match p99 ms |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, kb in (("shipped", real), ("synthetic 1,000", synthetic_kb(real, 1000)),
-                      ("synthetic 10,000", synthetic_kb(real, 10_000))):
+    for label, kb in (
+        ("shipped", real),
+        ("synthetic 1,000", synthetic_kb(real, 1000)),
+        ("synthetic 10,000", synthetic_kb(real, 10_000)),
+    ):
         matcher, build_ms, peak = build(kb)
         gc.collect()
         gc.freeze()  # as `antenne serve` does after loading: the index lives as long as the process
         samples = time_matches(matcher, texts, rounds if len(kb.cases) < 5000 else max(2, rounds // 4))
         items = len(kb.cases) + len(kb.tips)
-        print(f"| {label} | {items:,} | {build_ms:,.0f} | {peak:,.1f} | "
-              f"{percentile(samples, 0.5):.3f} | {percentile(samples, 0.99):.3f} |")
+        print(
+            f"| {label} | {items:,} | {build_ms:,.0f} | {peak:,.1f} | "
+            f"{percentile(samples, 0.5):.3f} | {percentile(samples, 0.99):.3f} |"
+        )
 
     matcher = Matcher(real)
     typos = typo_variants(qs)
     print(f"\n## Accuracy on {len(qs)} questions (public + own dev set) and {len(typos)} typo variants\n")
     print("| method | top-1 | top-3 | abstention | typo top-3 | median ms |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, rank in (("Antenne", antenne_ranker(matcher)), ("BM25 (rank_bm25, whole text)", bm25_ranker(real)),
-                        ("rapidfuzz token_set_ratio", rapidfuzz_ranker(real))):
+    for label, rank in (
+        ("Antenne", antenne_ranker(matcher)),
+        ("BM25 (rank_bm25, whole text)", bm25_ranker(real)),
+        ("rapidfuzz token_set_ratio", rapidfuzz_ranker(real)),
+    ):
         top1, top3, abstention, median = accuracy(rank, qs)
         _, typo3, _, _ = accuracy(rank, typos)
         print(f"| {label} | {top1:.3f} | {top3:.3f} | {abstention:.3f} | {typo3:.3f} | {median:.3f} |")
 
-    print(f"\ncold `antenne ask --json` (process start to exit), median of {3 if args.quick else 7}: "
-          f"{cold_start_ms(3 if args.quick else 7):.0f} ms")
+    print(
+        f"\ncold `antenne ask --json` (process start to exit), median of {3 if args.quick else 7}: "
+        f"{cold_start_ms(3 if args.quick else 7):.0f} ms"
+    )
 
 
 if __name__ == "__main__":

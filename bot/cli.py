@@ -11,19 +11,19 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.issues import ContentError
 from bot.content.loader import load_knowledge_base
 from bot.content.model import KnowledgeBase
 from bot.matching.matcher import MatchOutcome
+from bot.service import Antenne
 
 EXIT_CONTENT = 1
 EXIT_CONFIG = 2
 
 
-def _settings() -> Settings:
+def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
@@ -39,9 +39,7 @@ def _knowledge_base(content_dir: Path, inventory: Path | None = None) -> Knowled
         raise SystemExit(EXIT_CONTENT) from None
 
 
-def _antenne(settings: Settings):  # noqa: ANN202 - local import keeps start-up lean
-    from bot.service import Antenne
-
+def antenne_for(settings: Settings) -> Antenne:
     return Antenne(_knowledge_base(settings.content_dir), max_question_chars=settings.max_question_chars)
 
 
@@ -59,7 +57,7 @@ def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.answers.render_text import render_text
 
-    antenne = _antenne(_settings())
+    antenne = antenne_for(settings_or_exit())
     if args.question == ["-"]:
         for line in sys.stdin:
             question = line.rstrip("\r\n")
@@ -81,75 +79,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_tip(args: argparse.Namespace) -> int:
     from bot.answers.render_text import render_text
 
-    print(render_text(_antenne(_settings()).tip(" ".join(args.topic)), show_actions=False))
+    print(render_text(antenne_for(settings_or_exit()).tip(" ".join(args.topic)), show_actions=False))
     return 0
 
 
-CHAT_HELP = (
-    "Typ je vraag. Verder: 'tip [onderwerp]', 'meer', 'andere tip', 'waarom', een nummer om een "
-    "keuze of voorbeeldvraag te kiezen, '+' of '-' als feedback, 'help', of 'stop'."
-)
-CHAT_SHORTCUTS = {
-    "meer": "meer",
-    "andere tip": "andere_tip",
-    "waarom": "waarom",
-    "+": "duim_omhoog",
-    "-": "duim_omlaag",
-}
-
-
-def chat(antenne, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:  # noqa: ANN001
-    from bot.answers.model import ActionKind, AnswerKind
-    from bot.answers.render_text import render_text
-
-    def say(text: str) -> None:
-        stdout.write(text + "\n")
-        stdout.flush()
-
-    say("Antenne — je bestuurlijke antenne. " + CHAT_HELP)
-    last = None
-    while True:
-        if interactive:
-            stdout.write("\njij> ")
-            stdout.flush()
-        line = stdin.readline()
-        if not line:
-            say("")
-            return 0
-        text = line.strip()
-        lowered = text.lower()
-        if lowered in {"stop", "exit", "quit", "doei", "q"}:
-            say("Tot ziens!")
-            return 0
-        answer = None
-        if lowered in {"help", "?"}:
-            answer = antenne.help("tip")
-        elif lowered == "tip" or lowered.startswith("tip "):
-            answer = antenne.tip(text[3:].strip())
-        elif last is not None and lowered in CHAT_SHORTCUTS:
-            wanted = ActionKind(CHAT_SHORTCUTS[lowered])
-            action = next((a for a in last.actions if a.kind is wanted), None)
-            answer = antenne.act(action.value) if action else None
-        elif last is not None and lowered.isdigit():
-            index = int(lowered) - 1
-            if last.kind is AnswerKind.AMBIGUOUS:
-                options = [a for a in last.actions if a.kind in (ActionKind.CHOOSE, ActionKind.NONE_OF_THESE)]
-                answer = antenne.act(options[index].value) if 0 <= index < len(options) else None
-            elif 0 <= index < len(last.suggestions):
-                answer = antenne.ask(last.suggestions[index])
-        if answer is None:
-            answer = antenne.ask(text)
-        say("\n" + render_text(answer))
-        if answer.actions:
-            last = answer
-
-
-def cmd_chat(args: argparse.Namespace) -> int:
-    return chat(_antenne(_settings()), sys.stdin, sys.stdout, sys.stdin.isatty())
-
-
 def cmd_content_check(args: argparse.Namespace) -> int:
-    content_dir = Path(args.dir) if args.dir else _settings().content_dir
+    content_dir = Path(args.dir) if args.dir else settings_or_exit().content_dir
     kb = _knowledge_base(content_dir, Path(args.inventory) if args.inventory else None)
     print(
         f"Content in orde: {len(kb.cases)} casussen, {len(kb.themes)} thema's, {len(kb.tips)} tips, "
@@ -197,7 +132,7 @@ def export_items(kb: KnowledgeBase) -> dict[str, object]:
 
 
 def cmd_content_export(args: argparse.Namespace) -> int:
-    kb = _knowledge_base(Path(args.dir) if args.dir else _settings().content_dir)
+    kb = _knowledge_base(Path(args.dir) if args.dir else settings_or_exit().content_dir)
     print(json.dumps(export_items(kb), ensure_ascii=False, indent=2 if args.pretty else None))
     return 0
 
@@ -206,18 +141,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import evaluate, format_report, load_questions
     from bot.matching.matcher import Matcher
 
-    settings = _settings()
+    config = settings_or_exit()
     try:
         questions = load_questions(Path(args.file))
     except (OSError, ValueError) as exc:
         print(f"Kan de vragenset niet lezen: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    matcher = Matcher(_knowledge_base(settings.content_dir), max_question_chars=settings.max_question_chars)
+    matcher = Matcher(_knowledge_base(config.content_dir), max_question_chars=config.max_question_chars)
     print(format_report(evaluate(matcher, questions)))
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """The core commands; adapters/cli.py adds the platform ones (chat, serve)."""
     parser = argparse.ArgumentParser(prog="antenne", description="Antenne: bestuurlijke antenne voor ambtenaren.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
 
@@ -225,9 +161,6 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (stabiel formaat voor evaluaties)")
     ask.add_argument("question", nargs="+", help="de vraag, of '-' voor stdin")
     ask.set_defaults(func=cmd_ask)
-
-    chat_cmd = commands.add_parser("chat", help="chat in de terminal")
-    chat_cmd.set_defaults(func=cmd_chat)
 
     tip = commands.add_parser("tip", help="een tip: willekeurig, over een onderwerp of voor een doelgroep")
     tip.add_argument("topic", nargs="*", help="onderwerp of doelgroep (ambtenaar, topambtenaar, bestuurder)")
@@ -248,17 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", help="meet top-1, top-3 en abstention op een vragenset")
     ev.add_argument("file", help="YAML in het formaat van shared/eval/public.yaml")
     ev.set_defaults(func=cmd_eval)
-    return parser
+    return parser, commands
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(build_parser()[0], argv)
 
 
 if __name__ == "__main__":

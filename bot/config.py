@@ -28,7 +28,6 @@ class Settings:
     content_dir: Path
     max_question_chars: int
     log_level: str
-    log_message_text: bool
     host: str
     port: int
     data_dir: Path
@@ -112,8 +111,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         content_dir=content_dir,
         max_question_chars=env.integer("ANTENNE_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS, 20, 10_000),
         log_level=env.choice("ANTENNE_LOG_LEVEL", "INFO", LOG_LEVELS),
-        log_message_text=env.flag("ANTENNE_LOG_MESSAGE_TEXT"),
-        host=env.text("ANTENNE_HOST", "0.0.0.0"),  # noqa: S104 - a container must listen beyond loopback
+        host=env.text("ANTENNE_HOST", "127.0.0.1"),
         port=env.integer("ANTENNE_PORT", 3978, 1, 65535),
         data_dir=Path(env.text("ANTENNE_DATA_DIR", "data")),
         database_url=env.text("DATABASE_URL"),

@@ -29,9 +29,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(event, ensure_ascii=False, default=str)
 
 
+# SDKs that log whole request and response bodies (user text, tokens) at DEBUG/INFO.
+CHATTY_LIBRARIES = ("slack_sdk", "slack_bolt", "botbuilder", "botframework", "msal", "aiohttp.access", "urllib3")
+
+
+def quiet_libraries() -> None:
+    """Keep platform SDKs at WARNING whatever our own level: their debug logs quote messages."""
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def setup_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    quiet_libraries()

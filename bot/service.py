@@ -15,9 +15,9 @@ from bot.answers import compose
 from bot.answers.actions import ActionPayload, BadPayload, decode
 from bot.answers.model import ActionKind, Answer
 from bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
-from bot.matching.analyzer import AnalysedQuery
+from bot.matching.analyzer import AnalysedQuery, content_words
 from bot.matching.matcher import Decision, Matcher, MatchOutcome
-from bot.matching.text import MAX_QUESTION_CHARS, fold
+from bot.matching.text import MAX_QUESTION_CHARS, clean_question, fold
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ AUDIENCE_WORDS = {
     "bestuurders": Audience.BESTUURDER,
 }
 HELP_WORDS = {"help", "hulp", "?", "uitleg", "wat kun je", "commands"}
+QUESTION_MIN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,35 @@ class Antenne:
                 if tips_of_theme and len(tips) < compose.CASE_TIPS_SHOWN:
                     tips.append(tips_of_theme.pop(0))
         return tips
+
+    # -- typed commands ------------------------------------------------------------
+
+    def reply(self, text: str, *, command: str = "tip") -> Answer:
+        """A chat message: 'tip [onderwerp]', 'help', or a question."""
+        cleaned = clean_question(text, self.matcher.max_question_chars)
+        word, _, rest = cleaned.partition(" ")
+        if fold(word) in HELP_WORDS and not rest:
+            return self.help(command)
+        if fold(word) == "tip":
+            return self.tip(rest)
+        return self.ask(cleaned)
+
+    def slash(self, text: str, *, command: str = "/tip") -> Answer:
+        """`/tip`, `/tip help`, `/tip <onderwerp>` or `/tip <vraag>`.
+
+        A topic is a few words; a real question (a question mark, or four or more
+        meaningful words) is answered as a question.
+        """
+        cleaned = clean_question(text, self.matcher.max_question_chars)
+        if fold(cleaned) in HELP_WORDS:
+            return self.help(command)
+        if "?" in cleaned or len(content_words(cleaned)) >= QUESTION_MIN_WORDS:
+            return self.ask(cleaned)
+        return self.tip(cleaned)
+
+    def item(self, item_id: str) -> Answer:
+        """The standard answer for a case or tip, e.g. to share it in a channel."""
+        return self._item_answer(item_id, None, "")
 
     # -- /tip ----------------------------------------------------------------------
 

@@ -6,12 +6,17 @@ import json
 import subprocess
 import sys
 
-from bot.cli import chat
+from adapters.console.chat import chat
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, check=False, timeout=60
+        [sys.executable, "-m", "adapters.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
@@ -43,7 +48,7 @@ def test_ask_json_stdin_one_object_per_line_in_order():
 
 def test_ask_does_not_import_platform_sdks():
     code = (
-        "import sys; from bot.cli import main; main(['ask', '--json', 'raadslid']); "
+        "import sys; from adapters.cli import main; main(['ask', '--json', 'raadslid']); "
         "print(sorted(m for m in sys.modules "
         "if m.split('.')[0] in ('slack_bolt', 'slack_sdk', 'botbuilder', 'aiohttp')))"
     )

@@ -1,0 +1,29 @@
+# Antenne: `antenne serve` with the content baked in, as a non-root user.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 10001 antenne \
+ && mkdir /data && chown antenne /data
+
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY adapters ./adapters
+RUN pip install .
+COPY content ./content
+
+ENV ANTENNE_CONTENT_DIR=/app/content \
+    ANTENNE_HOST=0.0.0.0 \
+    ANTENNE_PORT=3978 \
+    ANTENNE_DATA_DIR=/data
+
+USER antenne
+EXPOSE 3978
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('ANTENNE_PORT', '3978'), timeout=2)"]
+ENTRYPOINT ["antenne"]
+CMD ["serve"]

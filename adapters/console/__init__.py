@@ -1,0 +1,1 @@
+"""The local console adapter: `antenne chat` in a terminal."""

@@ -1,0 +1,1 @@
+"""Slack: Block Kit rendering, slack-bolt handlers and the signed HTTP endpoint."""

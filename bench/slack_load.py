@@ -1,0 +1,187 @@
+"""Load run: signed Slack app_mention events against `antenne serve` on loopback.
+
+Run: .venv/bin/python bench/slack_load.py [--requests N] [--concurrency C]
+
+Measures the time until Slack would get its HTTP 200 (the ack) and requests per
+second, side by side with a bare aiohttp handler that only reads the body, in
+the same run. The answers themselves are posted after the ack to a loopback
+fake of the Slack Web API in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, sign
+
+SECRET = "bench-signing-secret"
+# A minimal Slack Web API in its own process, so the load generator's event loop
+# only sends load. It answers auth.test and counts chat.postMessage calls.
+FAKE_SLACK = """
+import sys
+from aiohttp import web
+posted = 0
+async def api(request):
+    global posted
+    await request.read()
+    method = request.match_info["method"]
+    if method == "auth.test":
+        return web.json_response({"ok": True, "user_id": "UANTENNE", "bot_id": "BANTENNE", "team_id": "T0GEMEENTE"})
+    posted += method == "chat.postMessage"
+    return web.json_response({"ok": True, "ts": "1.1"})
+async def count(request):
+    return web.json_response({"posted": posted})
+app = web.Application()
+app.router.add_route("*", "/api/{method}", api)
+app.router.add_get("/count", count)
+app.router.add_get("/healthz", lambda r: web.Response(text="ok"))
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+BARE_SERVER = """
+import sys
+from aiohttp import web
+async def handle(request):
+    await request.read()
+    return web.Response(status=200)
+app = web.Application()
+app.router.add_post("/slack/events", handle)
+app.router.add_get("/healthz", lambda r: web.Response(text="ok"))
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_healthy(port: int) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(200):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+def event_body(n: int) -> str:
+    ts = f"{1_700_000_000 + n}.000100"
+    questions = ["raadslid belt me over een budget, wat nu?", "twee wethouders geven tegenstrijdige opdrachten",
+                 "de klik met mijn wethouder ontbreekt", "hoe vraag ik een nieuw paspoort aan"]
+    return json.dumps({
+        "token": "x", "team_id": TEAM_ID, "api_app_id": "A1", "type": "event_callback", "event_id": f"EvBench{n:08d}",
+        "event_time": int(time.time()),
+        "event": {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER_ID}> {questions[n % len(questions)]}",
+                  "ts": ts, "channel": "C1", "event_ts": ts},
+    })
+
+
+async def load(port: int, requests: int, concurrency: int, first_id: int = 0) -> tuple[list[float], float, int]:
+    bodies = [event_body(first_id + n) for n in range(requests)]
+    latencies: list[float] = []
+    failures = 0
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal failures
+        while not queue.empty():
+            body = queue.get_nowait()
+            ts = str(int(time.time()))
+            headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
+                       "X-Slack-Signature": sign(SECRET, ts, body)}
+            start = time.perf_counter()
+            async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
+                await response.read()
+                failures += response.status != 200
+            latencies.append((time.perf_counter() - start) * 1000)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return latencies, requests / elapsed, failures
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+
+    antenne_port, bare_port, fake_port = free_port(), free_port(), free_port()
+    fake = subprocess.Popen([sys.executable, "-c", FAKE_SLACK, str(fake_port)])
+    await wait_healthy(fake_port)
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": f"http://127.0.0.1:{fake_port}/api/", "ANTENNE_PORT": str(antenne_port),
+           "ANTENNE_LOG_LEVEL": "WARNING"}
+    env.pop("SLACK_APP_TOKEN", None)
+    servers = [
+        ("antenne serve (Slack adapter)", antenne_port,
+         subprocess.Popen([sys.executable, *os.environ.get("BENCH_PROFILE", "").split(), "-m", "adapters.cli", "serve"],
+                          env=env, cwd=ROOT)),
+        ("bare aiohttp handler", bare_port, subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(bare_port)])),
+    ]
+    try:
+        rows = []
+        for label, port, _ in servers:
+            await wait_healthy(port)
+            await load(port, min(200, args.requests), args.concurrency, first_id=10**7)  # warm-up, own ids
+            latencies, rps, failures = await load(port, args.requests, args.concurrency)
+            rows.append((label, latencies, rps, failures))
+        drain_started = time.perf_counter()
+        expected = args.requests + min(200, args.requests)
+        async with aiohttp.ClientSession() as session:
+            while True:
+                async with session.get(f"http://127.0.0.1:{fake_port}/count") as response:
+                    posted = (await response.json())["posted"]
+                if posted >= expected or time.perf_counter() - drain_started > 120:
+                    break
+                await asyncio.sleep(0.1)
+        drained = time.perf_counter() - drain_started
+    finally:
+        for _, _, process in servers:
+            process.terminate()
+            process.wait(timeout=15)
+        fake.terminate()
+        fake.wait(timeout=15)
+
+    bare_rps = rows[1][2]
+    print(f"## Slack ack latency, {args.requests} signed app_mention events at {args.concurrency} concurrent\n")
+    print("| server | ack p50 ms | ack p99 ms | mean ms | requests/s | vs bare | non-200 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, latencies, rps, failures in rows:
+        print(f"| {label} | {percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.99):.1f} | "
+              f"{statistics.mean(latencies):.1f} | {rps:,.0f} | {rps / bare_rps:.2f}x | {failures} |")
+    print(f"\nanswers posted to the fake Slack API: {posted} of {expected} (incl. warm-up); the last "
+          f"{drained:.1f} s after the bare-handler run ended (answering works through the burst after acking it)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

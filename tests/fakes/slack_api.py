@@ -1,0 +1,140 @@
+"""A loopback fake of the Slack Web API, response_url hooks and the Socket Mode websocket.
+
+The real slack_sdk clients talk to it over HTTP; it records every call and can be
+scripted to answer 429 (with Retry-After) or an API error for a method.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import WSMsgType, web
+
+BOT_USER_ID = "UANTENNE"
+BOT_ID = "BANTENNE"
+TEAM_ID = "T0GEMEENTE"
+
+
+@dataclass
+class Call:
+    method: str
+    data: dict[str, Any]
+    headers: dict[str, str]
+
+
+def sign(secret: str, timestamp: str, body: str) -> str:
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return f"v0={digest}"
+
+
+async def start_app(app: web.Application) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: list[Call] = []
+        self._scripts: dict[str, deque[tuple[int, dict[str, Any], dict[str, str]]]] = defaultdict(deque)
+        self._socket: web.WebSocketResponse | None = None
+        self.socket_acks: list[dict[str, Any]] = []
+        self._socket_ready = asyncio.Event()
+        self.port = 0
+        self.app = web.Application()
+        self.app.router.add_route("*", "/api/{method}", self._api)
+        self.app.router.add_post("/response/{hook}", self._response_url)
+        self.app.router.add_get("/link", self._link)
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> FakeSlack:
+        self._runner, self.port = await start_app(self.app)
+        return self
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, hook: str = "hook") -> str:
+        return f"http://127.0.0.1:{self.port}/response/{hook}"
+
+    def script(self, method: str, status: int = 200, body: dict[str, Any] | None = None, **headers: str) -> None:
+        """Queue one answer for `method`; unscripted calls answer ok."""
+        self._scripts[method].append((status, body or {"ok": True}, headers))
+
+    def fail(self, method: str, error: str) -> None:
+        self.script(method, 200, {"ok": False, "error": error})
+
+    def rate_limit(self, method: str, retry_after: int = 1) -> None:
+        self.script(method, 429, {"ok": False, "error": "ratelimited"}, **{"Retry-After": str(retry_after)})
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        async def enough() -> list[Call]:
+            while len(found := self.of(method) if method != "response_url" else self.responses) < count:
+                await asyncio.sleep(0.01)
+            return found
+
+        return await asyncio.wait_for(enough(), timeout)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.read()
+        if request.content_type == "application/json" and raw:
+            data = json.loads(raw)
+        else:
+            data = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        self.calls.append(Call(method, data, dict(request.headers)))
+        if self._scripts[method]:
+            status, body, headers = self._scripts[method].popleft()
+            return web.json_response(body, status=status, headers=headers)
+        if method == "auth.test":
+            return web.json_response(
+                {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": TEAM_ID, "team": "Gemeente"}
+            )
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
+        if method == "chat.postMessage":
+            return web.json_response({"ok": True, "channel": data.get("channel"), "ts": f"{len(self.calls)}.000100"})
+        return web.json_response({"ok": True})
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.responses.append(Call(request.match_info["hook"], await request.json(), dict(request.headers)))
+        return web.Response(text="ok")
+
+    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}})
+        self._socket_ready.set()
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+        return socket
+
+    async def push_event(self, envelope_id: str, payload: dict[str, Any], kind: str = "events_api") -> None:
+        """Deliver an envelope over the Socket Mode websocket, as Slack does."""
+        await asyncio.wait_for(self._socket_ready.wait(), 5)
+        assert self._socket is not None
+        await self._socket.send_json(
+            {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": False}
+        )

@@ -1,0 +1,86 @@
+"""`antenne serve` as an operator runs it: start, health, SIGTERM, bad configuration."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_starts_without_credentials_and_stops_gracefully_on_sigterm(tmp_path):
+    port = free_port()
+    env = {**os.environ, "ANTENNE_PORT": str(port), "ANTENNE_DATA_DIR": str(tmp_path)}
+    env = {k: v for k, v in env.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "serve"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+        log = process.stderr.read()
+        assert '"event": "slack_disabled"' in log and '"event": "server_stopped"' in log
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET ontbreekt"),
+        ({"SLACK_BOT_TOKEN": "token"}, "SLACK_BOT_TOKEN moet met 'xoxb-' beginnen"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN moet met 'xapp-' beginnen"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN ontbreekt"),
+        ({"ANTENNE_PORT": "99999"}, "ANTENNE_PORT=99999 moet tussen 1 en 65535 liggen"),
+        ({"ANTENNE_LOG_LEVEL": "luid"}, "ANTENNE_LOG_LEVEL='LUID'"),
+        ({"ANTENNE_CONTENT_DIR": "/bestaat/niet"}, "ANTENNE_CONTENT_DIR: map '/bestaat/niet' bestaat niet"),
+    ],
+)
+def test_configuration_problems_are_named(env, message):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env)
+    assert message in str(caught.value)
+
+
+def test_socket_mode_needs_no_signing_secret():
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
+    assert settings.slack_socket_mode and settings.slack_enabled
+
+
+def test_serve_refuses_bad_configuration_with_a_readable_message():
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-1"}
+    env.pop("SLACK_SIGNING_SECRET", None)
+    env.pop("SLACK_APP_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Configuratie klopt niet" in result.stderr and "SLACK_SIGNING_SECRET ontbreekt" in result.stderr
