@@ -13,6 +13,7 @@ RUN useradd --create-home --uid 10001 antenne \
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
+COPY teams ./teams
 RUN pip install .
 COPY content ./content
 

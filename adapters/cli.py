@@ -25,10 +25,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(settings_or_exit())
 
 
+def cmd_teams_package(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from adapters.teams.package import PackageError, build_package
+
+    app_id = args.app_id or settings_or_exit().teams_app_id
+    try:
+        written = build_package(app_id, Path(args.output))
+    except PackageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Teams-app geschreven naar {written}. Upload in Teams: Apps > Apps beheren > Een app uploaden.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root, commands = build_parser()
     commands.add_parser("chat", help="chat in de terminal").set_defaults(func=cmd_chat)
     commands.add_parser("serve", help="start de server voor Slack en Teams").set_defaults(func=cmd_serve)
+    package = commands.add_parser("teams-package", help="maak het Teams-app-pakket (zip) om te uploaden")
+    package.add_argument("--app-id", help="Microsoft App ID (standaard: MICROSOFT_APP_ID)")
+    package.add_argument("--output", default="antenne-teams.zip", help="waar de zip komt (standaard: %(default)s)")
+    package.set_defaults(func=cmd_teams_package)
     return root
 
 

@@ -18,6 +18,7 @@ from bot.cli import antenne_for
 from bot.config import Settings
 from bot.dedupe import Deduplicator, InMemoryDeduplicator
 from bot.logs import setup_logging
+from bot.references import InMemoryReferenceStore, ReferenceStore
 from bot.service import Antenne
 
 log = logging.getLogger("antenne.server")
@@ -32,6 +33,7 @@ class Platforms:
     """What the server runs, for /readyz and the start-up log."""
 
     slack: str = "uit"
+    teams: str = "uit"
     socket_mode_handler: object | None = None
     checks: list[Callable[[], bool]] = field(default_factory=list)
 
@@ -117,26 +119,58 @@ def mount_slack(
         platforms.slack = "http (/slack/events)"
 
 
+def mount_teams(
+    app: web.Application,
+    settings: Settings,
+    antenne: Antenne,
+    platforms: Platforms,
+    references: ReferenceStore,
+    credentials_factory: object | None,
+) -> None:
+    from botbuilder.integration.aiohttp import CloudAdapter
+
+    from adapters.teams.bot import AntenneTeamsBot
+    from adapters.teams.http import build_authentication, teams_messages_handler
+
+    authentication = build_authentication(settings, credentials_factory)  # type: ignore[arg-type]
+    adapter = CloudAdapter(authentication)
+    bot = AntenneTeamsBot(antenne, references)
+    app.router.add_post("/api/messages", teams_messages_handler(adapter, authentication, bot))
+    platforms.teams = (
+        "productie (/api/messages)" if settings.teams_mode == "PRODUCTION" else "ontwikkeling, ZONDER authenticatie"
+    )
+
+
 def build_app(
     settings: Settings,
     antenne: Antenne,
     *,
     dedupe: Deduplicator | None = None,
+    references: ReferenceStore | None = None,
     clock: Callable[[], float] = time.time,
+    teams_credentials: object | None = None,
 ) -> web.Application:
+    """The server. `teams_credentials` replaces botbuilder's outbound token source (tests only)."""
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[ANTENNE_KEY] = antenne
     platforms = Platforms()
     dedupe = dedupe or InMemoryDeduplicator()
     if settings.slack_enabled:
         mount_slack(app, settings, antenne, platforms, dedupe, clock)
+    if settings.teams_enabled:
+        mount_teams(app, settings, antenne, platforms, references or InMemoryReferenceStore(), teams_credentials)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz_handler(platforms))
 
     async def announce(_: web.Application) -> None:
         if not settings.slack_enabled:
             log.info("slack_disabled", extra={"reason": "SLACK_BOT_TOKEN is not set"})
-        log.info("server_started", extra={"host": settings.host, "port": settings.port, "slack": platforms.slack})
+        if not settings.teams_enabled:
+            log.info("teams_disabled", extra={"reason": "MICROSOFT_APP_ID is not set"})
+        elif settings.teams_mode == "DEVELOPMENT":
+            log.warning("teams_development_mode", extra={"reason": "requests are NOT authenticated"})
+        extra = {"host": settings.host, "port": settings.port, "slack": platforms.slack, "teams": platforms.teams}
+        log.info("server_started", extra=extra)
 
     app.on_startup.append(announce)
     return app

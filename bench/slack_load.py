@@ -85,14 +85,30 @@ async def wait_healthy(port: int) -> None:
 
 def event_body(n: int) -> str:
     ts = f"{1_700_000_000 + n}.000100"
-    questions = ["raadslid belt me over een budget, wat nu?", "twee wethouders geven tegenstrijdige opdrachten",
-                 "de klik met mijn wethouder ontbreekt", "hoe vraag ik een nieuw paspoort aan"]
-    return json.dumps({
-        "token": "x", "team_id": TEAM_ID, "api_app_id": "A1", "type": "event_callback", "event_id": f"EvBench{n:08d}",
-        "event_time": int(time.time()),
-        "event": {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER_ID}> {questions[n % len(questions)]}",
-                  "ts": ts, "channel": "C1", "event_ts": ts},
-    })
+    questions = [
+        "raadslid belt me over een budget, wat nu?",
+        "twee wethouders geven tegenstrijdige opdrachten",
+        "de klik met mijn wethouder ontbreekt",
+        "hoe vraag ik een nieuw paspoort aan",
+    ]
+    return json.dumps(
+        {
+            "token": "x",
+            "team_id": TEAM_ID,
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": f"EvBench{n:08d}",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "app_mention",
+                "user": "U1",
+                "text": f"<@{BOT_USER_ID}> {questions[n % len(questions)]}",
+                "ts": ts,
+                "channel": "C1",
+                "event_ts": ts,
+            },
+        }
+    )
 
 
 async def load(port: int, requests: int, concurrency: int, first_id: int = 0) -> tuple[list[float], float, int]:
@@ -108,8 +124,11 @@ async def load(port: int, requests: int, concurrency: int, first_id: int = 0) ->
         while not queue.empty():
             body = queue.get_nowait()
             ts = str(int(time.time()))
-            headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
-                       "X-Slack-Signature": sign(SECRET, ts, body)}
+            headers = {
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": sign(SECRET, ts, body),
+            }
             start = time.perf_counter()
             async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
                 await response.read()
@@ -138,14 +157,25 @@ async def main() -> None:
     antenne_port, bare_port, fake_port = free_port(), free_port(), free_port()
     fake = subprocess.Popen([sys.executable, "-c", FAKE_SLACK, str(fake_port)])
     await wait_healthy(fake_port)
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_URL": f"http://127.0.0.1:{fake_port}/api/", "ANTENNE_PORT": str(antenne_port),
-           "ANTENNE_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": f"http://127.0.0.1:{fake_port}/api/",
+        "ANTENNE_PORT": str(antenne_port),
+        "ANTENNE_LOG_LEVEL": "WARNING",
+    }
     env.pop("SLACK_APP_TOKEN", None)
     servers = [
-        ("antenne serve (Slack adapter)", antenne_port,
-         subprocess.Popen([sys.executable, *os.environ.get("BENCH_PROFILE", "").split(), "-m", "adapters.cli", "serve"],
-                          env=env, cwd=ROOT)),
+        (
+            "antenne serve (Slack adapter)",
+            antenne_port,
+            subprocess.Popen(
+                [sys.executable, *os.environ.get("BENCH_PROFILE", "").split(), "-m", "adapters.cli", "serve"],
+                env=env,
+                cwd=ROOT,
+            ),
+        ),
         ("bare aiohttp handler", bare_port, subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(bare_port)])),
     ]
     try:
@@ -177,10 +207,14 @@ async def main() -> None:
     print("| server | ack p50 ms | ack p99 ms | mean ms | requests/s | vs bare | non-200 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, latencies, rps, failures in rows:
-        print(f"| {label} | {percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.99):.1f} | "
-              f"{statistics.mean(latencies):.1f} | {rps:,.0f} | {rps / bare_rps:.2f}x | {failures} |")
-    print(f"\nanswers posted to the fake Slack API: {posted} of {expected} (incl. warm-up); the last "
-          f"{drained:.1f} s after the bare-handler run ended (answering works through the burst after acking it)")
+        print(
+            f"| {label} | {percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.99):.1f} | "
+            f"{statistics.mean(latencies):.1f} | {rps:,.0f} | {rps / bare_rps:.2f}x | {failures} |"
+        )
+    print(
+        f"\nanswers posted to the fake Slack API: {posted} of {expected} (incl. warm-up); the last "
+        f"{drained:.1f} s after the bare-handler run ended (answering works through the burst after acking it)"
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ from bot.content.paths import default_content_dir
 from bot.matching.text import MAX_QUESTION_CHARS
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+TEAMS_MODES = ("OFF", "DEVELOPMENT", "PRODUCTION")
+TEAMS_APP_TYPES = ("MULTITENANT", "SINGLETENANT")
 
 
 class ConfigError(Exception):
@@ -36,10 +38,11 @@ class Settings:
     slack_signing_secret: str
     slack_app_token: str
     slack_api_url: str
+    teams_mode: str  # OFF, DEVELOPMENT (no authentication, Bot Framework Emulator) or PRODUCTION
     teams_app_id: str
     teams_app_password: str
+    teams_app_type: str
     teams_tenant_id: str
-    teams_dev_mode: bool
 
     @property
     def slack_enabled(self) -> bool:
@@ -48,6 +51,10 @@ class Settings:
     @property
     def slack_socket_mode(self) -> bool:
         return bool(self.slack_app_token)
+
+    @property
+    def teams_enabled(self) -> bool:
+        return self.teams_mode != "OFF"
 
 
 class _Reader:
@@ -107,6 +114,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         env.problems.append("SLACK_SIGNING_SECRET ontbreekt: nodig om Slack-verzoeken te controleren in HTTP-modus")
     if (slack_secret or slack_app_token) and not slack_token:
         env.problems.append("SLACK_BOT_TOKEN ontbreekt terwijl andere SLACK_-variabelen wel gezet zijn")
+    app_id, app_password = env.text("MICROSOFT_APP_ID"), env.text("MICROSOFT_APP_PASSWORD")
+    tenant_id = env.text("MICROSOFT_APP_TENANT_ID")
+    app_type = env.choice("MICROSOFT_APP_TYPE", "MULTITENANT", TEAMS_APP_TYPES)
+    teams_mode = env.choice("ANTENNE_TEAMS_MODE", "PRODUCTION" if app_id else "OFF", TEAMS_MODES)
+    if teams_mode == "PRODUCTION":
+        if not app_id or not app_password:
+            env.problems.append(
+                "Teams in productie vraagt MICROSOFT_APP_ID en MICROSOFT_APP_PASSWORD (uit de Azure Bot-registratie); "
+                "zet ANTENNE_TEAMS_MODE=development alleen om lokaal met de Bot Framework Emulator te testen"
+            )
+        if app_type == "SINGLETENANT" and not tenant_id:
+            env.problems.append("MICROSOFT_APP_TYPE=SingleTenant vraagt ook MICROSOFT_APP_TENANT_ID")
+    if teams_mode == "DEVELOPMENT" and app_id:
+        env.problems.append("ANTENNE_TEAMS_MODE=development is zonder app-id; met MICROSOFT_APP_ID hoort production")
     settings = Settings(
         content_dir=content_dir,
         max_question_chars=env.integer("ANTENNE_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS, 20, 10_000),
@@ -119,10 +140,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         slack_signing_secret=slack_secret,
         slack_app_token=slack_app_token,
         slack_api_url=env.text("SLACK_API_URL", "https://slack.com/api/"),
-        teams_app_id=env.text("MICROSOFT_APP_ID"),
-        teams_app_password=env.text("MICROSOFT_APP_PASSWORD"),
-        teams_tenant_id=env.text("MICROSOFT_APP_TENANT_ID"),
-        teams_dev_mode=env.flag("ANTENNE_TEAMS_DEV_MODE"),
+        teams_mode=teams_mode,
+        teams_app_id=app_id,
+        teams_app_password=app_password,
+        teams_app_type=app_type,
+        teams_tenant_id=tenant_id,
     )
     if env.problems:
         raise ConfigError(env.problems)
