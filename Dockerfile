@@ -23,6 +23,8 @@ ENV ANTENNE_CONTENT_DIR=/app/content \
     ANTENNE_DATA_DIR=/data
 
 USER antenne
+# SQLite lives here unless DATABASE_URL names a PostgreSQL server: mount a volume to keep it.
+VOLUME ["/data"]
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('ANTENNE_PORT', '3978'), timeout=2)"]

@@ -40,8 +40,18 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest_run_now(args: argparse.Namespace) -> int:
+    from adapters.digest_run import run_now
+
+    return run_now(settings_or_exit())
+
+
 def parser() -> argparse.ArgumentParser:
-    root, commands = build_parser()
+    parsers = build_parser()
+    root, commands = parsers.root, parsers.commands
+    parsers.digest.add_parser(
+        "run-now", help="verstuur de digest van deze week nu naar elk actief kanaal dat hem nog niet kreeg"
+    ).set_defaults(func=cmd_digest_run_now)
     commands.add_parser("chat", help="chat in de terminal").set_defaults(func=cmd_chat)
     commands.add_parser("serve", help="start de server voor Slack en Teams").set_defaults(func=cmd_serve)
     package = commands.add_parser("teams-package", help="maak het Teams-app-pakket (zip) om te uploaden")

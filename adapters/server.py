@@ -6,50 +6,65 @@ stays platform-neutral; each adapter mounts its routes here.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiohttp import web
 
-from bot.cli import antenne_for
+from bot.cli import knowledge_base_or_exit
 from bot.config import Settings
-from bot.dedupe import Deduplicator, InMemoryDeduplicator
+from bot.digest.delivery import DigestSender
+from bot.digest.desk import DigestDesk, default_slot
+from bot.digest.scheduler import DigestScheduler
 from bot.logs import setup_logging
-from bot.references import InMemoryReferenceStore, ReferenceStore
 from bot.service import Antenne
+from bot.store.database import safe_url
+from bot.store.recorder import Recorder
+from bot.store.store import Store
 
 log = logging.getLogger("antenne.server")
 
 ANTENNE_KEY = web.AppKey("antenne", Antenne)
+STORE_KEY = web.AppKey("store", Store)
+SCHEDULER_KEY = web.AppKey("scheduler", DigestScheduler)
 SHUTDOWN_TIMEOUT = 10.0
 MAX_REQUEST_BYTES = 1024**2
 
 
+class StoreUnavailable(RuntimeError):
+    """The database could not be opened or migrated at start-up."""
+
+
 @dataclass
 class Platforms:
-    """What the server runs, for /readyz and the start-up log."""
+    """What the server runs, for /readyz, the start-up log and the digest."""
 
     slack: str = "uit"
     teams: str = "uit"
     socket_mode_handler: object | None = None
-    checks: list[Callable[[], bool]] = field(default_factory=list)
+    senders: dict[str, DigestSender] = field(default_factory=dict)
 
 
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def readyz_handler(platforms: Platforms) -> Callable[[web.Request], object]:
-    async def readyz(request: web.Request) -> web.Response:
-        antenne = request.app[ANTENNE_KEY]
-        ready = bool(antenne.kb.cases) and all(check() for check in platforms.checks)
-        body = {"status": "ready" if ready else "not_ready", "items": len(antenne.kb.cases) + len(antenne.kb.tips)}
-        return web.json_response(body, status=200 if ready else 503)
-
-    return readyz
+async def readyz(request: web.Request) -> web.Response:
+    antenne = request.app[ANTENNE_KEY]
+    database = await request.app[STORE_KEY].ping()
+    ready = bool(antenne.kb.cases) and database
+    body = {
+        "status": "ready" if ready else "not_ready",
+        "items": len(antenne.kb.cases) + len(antenne.kb.tips),
+        "database": "ok" if database else "unreachable",
+    }
+    return web.json_response(body, status=200 if ready else 503)
 
 
 def slack_client(settings: Settings):  # noqa: ANN201 - slack_sdk is imported only when Slack is on
@@ -68,14 +83,17 @@ def mount_slack(
     settings: Settings,
     antenne: Antenne,
     platforms: Platforms,
-    dedupe: Deduplicator,
+    store: Store,
+    desk: DigestDesk,
     clock: Callable[[], float],
 ) -> None:
     from adapters.slack.app import build_slack_app
+    from adapters.slack.digest import SlackDigestSender
     from adapters.slack.http import AckFirstDispatcher, RequestVerifier, slack_events_handler
 
     client = slack_client(settings)
-    bolt_app = build_slack_app(antenne, client, dedupe)
+    bolt_app = build_slack_app(antenne, client, store.dedupe, desk)
+    platforms.senders["slack"] = SlackDigestSender(client, min_interval=settings.slack_digest_interval)
 
     async def open_session(_: web.Application) -> None:
         # slack_sdk opens a new connection (and TLS handshake) per call unless given a session.
@@ -124,17 +142,20 @@ def mount_teams(
     settings: Settings,
     antenne: Antenne,
     platforms: Platforms,
-    references: ReferenceStore,
+    store: Store,
+    desk: DigestDesk,
     credentials_factory: object | None,
 ) -> None:
     from botbuilder.integration.aiohttp import CloudAdapter
 
     from adapters.teams.bot import AntenneTeamsBot
+    from adapters.teams.digest import TeamsDigestSender
     from adapters.teams.http import build_authentication, teams_messages_handler
 
     authentication = build_authentication(settings, credentials_factory)  # type: ignore[arg-type]
     adapter = CloudAdapter(authentication)
-    bot = AntenneTeamsBot(antenne, references)
+    bot = AntenneTeamsBot(antenne, store.references, desk)
+    platforms.senders["teams"] = TeamsDigestSender(adapter, settings.teams_app_id)
     app.router.add_post("/api/messages", teams_messages_handler(adapter, authentication, bot))
     platforms.teams = (
         "productie (/api/messages)" if settings.teams_mode == "PRODUCTION" else "ontwikkeling, ZONDER authenticatie"
@@ -145,45 +166,101 @@ def build_app(
     settings: Settings,
     antenne: Antenne,
     *,
-    dedupe: Deduplicator | None = None,
-    references: ReferenceStore | None = None,
+    store: Store | None = None,
+    recorder: Recorder | None = None,
     clock: Callable[[], float] = time.time,
     teams_credentials: object | None = None,
 ) -> web.Application:
-    """The server. `teams_credentials` replaces botbuilder's outbound token source (tests only)."""
+    """The server.
+
+    Without a store the server opens one from the settings; either way it is
+    migrated on start-up and its connections closed on shutdown.
+    `teams_credentials` replaces botbuilder's outbound token source (tests only).
+    """
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[ANTENNE_KEY] = antenne
+    store = store or open_store(settings)
+    app[STORE_KEY] = store
+    desk = DigestDesk(store, default=default_slot(settings.digest_timezone), clock=store.db.clock)
     platforms = Platforms()
-    dedupe = dedupe or InMemoryDeduplicator()
     if settings.slack_enabled:
-        mount_slack(app, settings, antenne, platforms, dedupe, clock)
+        mount_slack(app, settings, antenne, platforms, store, desk, clock)
     if settings.teams_enabled:
-        mount_teams(app, settings, antenne, platforms, references or InMemoryReferenceStore(), teams_credentials)
+        mount_teams(app, settings, antenne, platforms, store, desk, teams_credentials)
+    scheduler = DigestScheduler(
+        antenne.kb,
+        store,
+        platforms.senders,
+        clock=store.db.clock,
+        grace=timedelta(hours=settings.digest_grace_hours),
+    )
+    app[SCHEDULER_KEY] = scheduler
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz_handler(platforms))
+    app.router.add_get("/readyz", readyz)
 
-    async def announce(_: web.Application) -> None:
-        if not settings.slack_enabled:
-            log.info("slack_disabled", extra={"reason": "SLACK_BOT_TOKEN is not set"})
-        if not settings.teams_enabled:
-            log.info("teams_disabled", extra={"reason": "MICROSOFT_APP_ID is not set"})
-        elif settings.teams_mode == "DEVELOPMENT":
-            log.warning("teams_development_mode", extra={"reason": "requests are NOT authenticated"})
-        extra = {"host": settings.host, "port": settings.port, "slack": platforms.slack, "teams": platforms.teams}
-        log.info("server_started", extra=extra)
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        try:
+            await store.start()
+        except Exception as exc:  # unreachable, wrong password, no permission: say so and stop
+            log.error("store_unavailable", extra={"error": type(exc).__name__, "database": safe_url(store.db.url)})
+            raise StoreUnavailable from exc
+        if recorder is not None:
+            recorder.start()
+        stop = asyncio.Event()
+        loop = None
+        if settings.digest_enabled:
+            loop = asyncio.create_task(scheduler.run_forever(stop, settings.digest_check_seconds))
+        announce(settings, platforms)
+        yield
+        stop.set()
+        if loop is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(loop, SHUTDOWN_TIMEOUT)
+        if recorder is not None:
+            await recorder.stop(SHUTDOWN_TIMEOUT)
+        await store.close()
 
-    app.on_startup.append(announce)
+    app.cleanup_ctx.append(lifecycle)
     return app
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.store_url, unanswered_retention=timedelta(days=settings.unanswered_retention_days))
+
+
+def announce(settings: Settings, platforms: Platforms) -> None:
+    if not settings.slack_enabled:
+        log.info("slack_disabled", extra={"reason": "SLACK_BOT_TOKEN is not set"})
+    if not settings.teams_enabled:
+        log.info("teams_disabled", extra={"reason": "MICROSOFT_APP_ID is not set"})
+    elif settings.teams_mode == "DEVELOPMENT":
+        log.warning("teams_development_mode", extra={"reason": "requests are NOT authenticated"})
+    extra = {
+        "host": settings.host,
+        "port": settings.port,
+        "slack": platforms.slack,
+        "teams": platforms.teams,
+        "digest": "on" if settings.digest_enabled else "off",
+        "unanswered_log": "on" if settings.log_unanswered else "off",
+    }
+    log.info("server_started", extra=extra)
 
 
 def serve(settings: Settings) -> int:
     setup_logging(settings.log_level)
-    antenne = antenne_for(settings)
+    store = open_store(settings)
+    recorder = Recorder(store, keep_unanswered=settings.log_unanswered)
+    antenne = Antenne(
+        knowledge_base_or_exit(settings.content_dir),
+        max_question_chars=settings.max_question_chars,
+        on_feedback=recorder.feedback,
+        on_unanswered=recorder.unanswered if settings.log_unanswered else None,
+    )
     # The knowledge base and index live as long as the process: keep them out of the
     # cyclic garbage collector's scans, which otherwise pause requests.
     gc.collect()
     gc.freeze()
-    app = build_app(settings, antenne)
+    app = build_app(settings, antenne, store=store, recorder=recorder)
     try:
         web.run_app(
             app,
@@ -195,7 +272,9 @@ def serve(settings: Settings) -> int:
             handle_signals=True,
         )
     except OSError as exc:
-        log.error("server_failed", extra={"error": exc.strerror, "port": settings.port})
+        log.error("server_failed", extra={"error": exc.strerror or type(exc).__name__, "port": settings.port})
+        return 1
+    except StoreUnavailable:
         return 1
     log.info("server_stopped")
     return 0

@@ -18,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -164,6 +165,9 @@ async def main() -> None:
         "SLACK_API_URL": f"http://127.0.0.1:{fake_port}/api/",
         "ANTENNE_PORT": str(antenne_port),
         "ANTENNE_LOG_LEVEL": "WARNING",
+        # Event dedupe goes through the store: SQLite in a fresh directory, or BENCH_DATABASE_URL (PostgreSQL).
+        "ANTENNE_DATA_DIR": tempfile.mkdtemp(prefix="antenne-bench-"),
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", ""),
     }
     env.pop("SLACK_APP_TOKEN", None)
     servers = [

@@ -7,10 +7,13 @@ inside the commands that need them, so `antenne ask` starts fast.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.issues import ContentError
@@ -19,8 +22,12 @@ from bot.content.model import KnowledgeBase
 from bot.matching.matcher import MatchOutcome
 from bot.service import Antenne
 
+if TYPE_CHECKING:
+    from bot.store.store import Store
+
 EXIT_CONTENT = 1
 EXIT_CONFIG = 2
+EXIT_STORE = 3
 
 
 def settings_or_exit() -> Settings:
@@ -31,7 +38,7 @@ def settings_or_exit() -> Settings:
         raise SystemExit(EXIT_CONFIG) from None
 
 
-def _knowledge_base(content_dir: Path, inventory: Path | None = None) -> KnowledgeBase:
+def knowledge_base_or_exit(content_dir: Path, inventory: Path | None = None) -> KnowledgeBase:
     try:
         return load_knowledge_base(content_dir, inventory)
     except ContentError as exc:
@@ -40,7 +47,7 @@ def _knowledge_base(content_dir: Path, inventory: Path | None = None) -> Knowled
 
 
 def antenne_for(settings: Settings) -> Antenne:
-    return Antenne(_knowledge_base(settings.content_dir), max_question_chars=settings.max_question_chars)
+    return Antenne(knowledge_base_or_exit(settings.content_dir), max_question_chars=settings.max_question_chars)
 
 
 def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:
@@ -85,7 +92,7 @@ def cmd_tip(args: argparse.Namespace) -> int:
 
 def cmd_content_check(args: argparse.Namespace) -> int:
     content_dir = Path(args.dir) if args.dir else settings_or_exit().content_dir
-    kb = _knowledge_base(content_dir, Path(args.inventory) if args.inventory else None)
+    kb = knowledge_base_or_exit(content_dir, Path(args.inventory) if args.inventory else None)
     print(
         f"Content in orde: {len(kb.cases)} casussen, {len(kb.themes)} thema's, {len(kb.tips)} tips, "
         f"{len(kb.synonym_groups)} synoniemgroepen."
@@ -132,7 +139,7 @@ def export_items(kb: KnowledgeBase) -> dict[str, object]:
 
 
 def cmd_content_export(args: argparse.Namespace) -> int:
-    kb = _knowledge_base(Path(args.dir) if args.dir else settings_or_exit().content_dir)
+    kb = knowledge_base_or_exit(Path(args.dir) if args.dir else settings_or_exit().content_dir)
     print(json.dumps(export_items(kb), ensure_ascii=False, indent=2 if args.pretty else None))
     return 0
 
@@ -147,13 +154,109 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"Kan de vragenset niet lezen: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    matcher = Matcher(_knowledge_base(config.content_dir), max_question_chars=config.max_question_chars)
+    matcher = Matcher(knowledge_base_or_exit(config.content_dir), max_question_chars=config.max_question_chars)
     print(format_report(evaluate(matcher, questions)))
     return 0
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
-    """The core commands; adapters/cli.py adds the platform ones (chat, serve)."""
+# -- the store: digest list/preview and the editors' report ------------------------------
+
+
+def open_store(settings: Settings) -> Store:
+    from datetime import timedelta
+
+    from bot.store.store import Store
+
+    return Store(settings.store_url, unanswered_retention=timedelta(days=settings.unanswered_retention_days))
+
+
+async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[str]]) -> str:
+    store = open_store(settings)
+    try:
+        await store.start()
+        return await work(store)
+    finally:
+        await store.close()
+
+
+def _run_with_store(work: Callable[[Store], Awaitable[str]]) -> int:
+    try:
+        print(asyncio.run(_with_store(settings_or_exit(), work)))
+    except OSError as exc:  # asyncpg and aiosqlite report an unreachable database this way
+        print(f"De database is niet bereikbaar: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    return 0
+
+
+def cmd_digest_list(args: argparse.Namespace) -> int:
+    from bot.reports import subscriptions_table
+
+    async def work(store: Store) -> str:
+        last = {entry.subscription_id: entry for entry in await store.ledger.all()}  # ordered: the last wins
+        return subscriptions_table(await store.subscriptions.all(), last, store.db.clock())
+
+    return _run_with_store(work)
+
+
+def cmd_digest_preview(args: argparse.Namespace) -> int:
+    from bot.answers.render_text import render_text
+    from bot.digest.compose import digest_for
+    from bot.digest.rotation import next_items
+    from bot.digest.slots import Slot
+
+    settings = settings_or_exit()
+    kb = knowledge_base_or_exit(settings.content_dir)
+
+    async def work(store: Store) -> str:
+        now = store.db.clock()
+        key, history = "preview", list[tuple[str, ...]]()
+        if args.channel:
+            found = [s for s in await store.subscriptions.all() if s.place.channel == args.channel]
+            if not found:
+                return f"Geen abonnement voor kanaal '{args.channel}'. Zie 'antenne digest list'."
+            key = found[0].label
+            history = await store.ledger.items_sent(found[0].id)
+        week = Slot(0, 9, 0, settings.digest_timezone).iso_week(now)
+        answer = digest_for(kb, next_items(kb, key, history), week)
+        return render_text(answer, show_actions=False) if answer else "Geen content om te tonen."
+
+    return _run_with_store(work)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.reports import feedback_report
+
+    settings = settings_or_exit()
+    kb = knowledge_base_or_exit(settings.content_dir)
+
+    async def work(store: Store) -> str:
+        await store.unanswered.purge()  # never show what is past its retention period
+        votes = await store.feedback.votes()
+        questions = await store.unanswered.frequent(args.limit) if settings.log_unanswered else None
+        if args.json:
+            return json.dumps(
+                {
+                    "feedback": [{"id": v.item_id, "up": v.up, "down": v.down} for v in votes],
+                    "unanswered": None
+                    if questions is None
+                    else [{"question": q.question, "count": q.count} for q in questions],
+                },
+                ensure_ascii=False,
+            )
+        return feedback_report(kb, votes, questions, settings.unanswered_retention_days)
+
+    return _run_with_store(work)
+
+
+@dataclass(frozen=True)
+class Parsers:
+    root: argparse.ArgumentParser
+    commands: argparse._SubParsersAction
+    digest: argparse._SubParsersAction
+
+
+def build_parser() -> Parsers:
+    """The core commands; adapters/cli.py adds the platform ones (chat, serve, digest run-now)."""
     parser = argparse.ArgumentParser(prog="antenne", description="Antenne: bestuurlijke antenne voor ambtenaren.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
 
@@ -181,7 +284,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     ev = commands.add_parser("eval", help="meet top-1, top-3 en abstention op een vragenset")
     ev.add_argument("file", help="YAML in het formaat van shared/eval/public.yaml")
     ev.set_defaults(func=cmd_eval)
-    return parser, commands
+
+    digest = commands.add_parser("digest", help="de wekelijkse digest: abonnementen bekijken, voorproeven, versturen")
+    digest_commands = digest.add_subparsers(dest="digest_command", required=True, metavar="actie")
+    digest_commands.add_parser("list", help="alle abonnementen met status en volgende moment").set_defaults(
+        func=cmd_digest_list
+    )
+    preview = digest_commands.add_parser("preview", help="toon de volgende digest als tekst")
+    preview.add_argument("--channel", help="voor dit kanaal (Slack-kanaal-id of Teams-gesprek-id)")
+    preview.set_defaults(func=cmd_digest_preview)
+
+    report = commands.add_parser("report", help="feedback per onderwerp en de vaakst onbeantwoorde vragen")
+    report.add_argument("--limit", type=int, default=20, help="aantal vragen (standaard: %(default)s)")
+    report.add_argument("--json", action="store_true", help="als JSON")
+    report.set_defaults(func=cmd_report)
+    return Parsers(parser, commands, digest_commands)
 
 
 def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
@@ -195,7 +312,7 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(build_parser()[0], argv)
+    return run(build_parser().root, argv)
 
 
 if __name__ == "__main__":

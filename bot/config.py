@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.paths import default_content_dir
+from bot.digest.slots import DEFAULT_TIMEZONE, valid_timezone
 from bot.matching.text import MAX_QUESTION_CHARS
+from bot.store.urls import DatabaseUrlError, sqlalchemy_url
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TEAMS_MODES = ("OFF", "DEVELOPMENT", "PRODUCTION")
@@ -33,7 +35,15 @@ class Settings:
     host: str
     port: int
     data_dir: Path
-    database_url: str
+    database_url: str  # as given; empty means SQLite under data_dir
+    store_url: str  # the SQLAlchemy URL actually used
+    digest_enabled: bool
+    digest_timezone: str
+    digest_grace_hours: int
+    digest_check_seconds: int
+    log_unanswered: bool
+    slack_digest_interval: float  # seconds between digest posts, under Slack's one message per second
+    unanswered_retention_days: int
     slack_bot_token: str
     slack_signing_secret: str
     slack_app_token: str
@@ -128,14 +138,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env.problems.append("MICROSOFT_APP_TYPE=SingleTenant vraagt ook MICROSOFT_APP_TENANT_ID")
     if teams_mode == "DEVELOPMENT" and app_id:
         env.problems.append("ANTENNE_TEAMS_MODE=development is zonder app-id; met MICROSOFT_APP_ID hoort production")
+    data_dir = Path(env.text("ANTENNE_DATA_DIR", "data"))
     settings = Settings(
         content_dir=content_dir,
         max_question_chars=env.integer("ANTENNE_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS, 20, 10_000),
         log_level=env.choice("ANTENNE_LOG_LEVEL", "INFO", LOG_LEVELS),
         host=env.text("ANTENNE_HOST", "127.0.0.1"),
         port=env.integer("ANTENNE_PORT", 3978, 1, 65535),
-        data_dir=Path(env.text("ANTENNE_DATA_DIR", "data")),
+        data_dir=data_dir,
         database_url=env.text("DATABASE_URL"),
+        store_url=_store_url(env, data_dir),
+        digest_enabled=env.flag("ANTENNE_DIGEST", True),
+        digest_timezone=_timezone(env),
+        digest_grace_hours=env.integer("ANTENNE_DIGEST_GRACE_HOURS", 12, 1, 72),
+        digest_check_seconds=env.integer("ANTENNE_DIGEST_CHECK_SECONDS", 60, 5, 3600),
+        log_unanswered=env.flag("ANTENNE_LOG_UNANSWERED", False),
+        slack_digest_interval=env.integer("ANTENNE_SLACK_DIGEST_INTERVAL_MS", 1100, 0, 60_000) / 1000,
+        unanswered_retention_days=env.integer("ANTENNE_UNANSWERED_RETENTION_DAYS", 30, 1, 365),
         slack_bot_token=slack_token,
         slack_signing_secret=slack_secret,
         slack_app_token=slack_app_token,
@@ -149,3 +168,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if env.problems:
         raise ConfigError(env.problems)
     return settings
+
+
+def _store_url(env: _Reader, data_dir: Path) -> str:
+    try:
+        return sqlalchemy_url(env.text("DATABASE_URL"), data_dir)
+    except DatabaseUrlError as exc:
+        env.problems.append(str(exc))
+        return ""
+
+
+def _timezone(env: _Reader) -> str:
+    zone = env.text("ANTENNE_DIGEST_TIMEZONE", DEFAULT_TIMEZONE)
+    if not valid_timezone(zone):
+        env.problems.append(f"ANTENNE_DIGEST_TIMEZONE='{zone}' is geen bekende tijdzone, zoals Europe/Amsterdam")
+        return DEFAULT_TIMEZONE
+    return zone

@@ -30,7 +30,10 @@ class JsonFormatter(logging.Formatter):
 
 
 # SDKs that log whole request and response bodies (user text, tokens) at DEBUG/INFO.
-CHATTY_LIBRARIES = ("slack_sdk", "slack_bolt", "botbuilder", "botframework", "msal", "aiohttp.access", "urllib3")
+CHATTY_LIBRARIES = (
+    "slack_sdk", "slack_bolt", "botbuilder", "botframework", "msal", "aiohttp.access", "urllib3",
+    "alembic", "sqlalchemy",  # SQL logs would carry parameters such as question text
+)  # fmt: skip
 
 
 def quiet_libraries() -> None:

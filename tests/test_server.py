@@ -84,3 +84,16 @@ def test_serve_refuses_bad_configuration_with_a_readable_message():
     )
     assert result.returncode == 2
     assert "Configuratie klopt niet" in result.stderr and "SLACK_SIGNING_SECRET ontbreekt" in result.stderr
+
+
+def test_serve_stops_with_a_clear_log_line_when_the_database_is_unreachable(tmp_path):
+    env = {
+        **os.environ,
+        "ANTENNE_PORT": str(free_port()),
+        "DATABASE_URL": "postgresql://antenne:geheim@127.0.0.1:1/antenne",
+    }
+    command = [sys.executable, "-m", "adapters.cli", "serve"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert '"event": "store_unavailable"' in result.stderr and "Traceback" not in result.stderr
+    assert "geheim" not in result.stderr  # the password never reaches the log

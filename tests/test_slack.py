@@ -15,7 +15,6 @@ import pytest
 from adapters.server import build_app
 from adapters.slack.http import RequestVerifier
 from bot.config import load_settings
-from bot.dedupe import InMemoryDeduplicator
 from bot.service import Antenne, Feedback
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack, sign, start_app
 
@@ -76,12 +75,12 @@ class SlackServer:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return await self.post(body, "application/json", headers=headers)
 
-    async def command(self, text: str, hook: str = "cmd"):
+    async def command(self, text: str, hook: str = "cmd", channel: str = "C0KANAAL"):
         body = urlencode(
             {
                 "token": "x",
                 "team_id": TEAM_ID,
-                "channel_id": "C0KANAAL",
+                "channel_id": channel,
                 "user_id": "U0AMBTENAAR",
                 "command": "/tip",
                 "text": text,
@@ -132,7 +131,7 @@ class SlackServer:
 
 
 @pytest.fixture
-async def slack(kb, monkeypatch):
+async def slack(kb, sqlite_store):
     fake = await FakeSlack().start()
     clock = Clock()
     feedback: list[Feedback] = []
@@ -141,10 +140,11 @@ async def slack(kb, monkeypatch):
             "SLACK_BOT_TOKEN": "xoxb-test-token",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": fake.base_url,
+            "ANTENNE_DIGEST": "uit",
         }
     )
     antenne = Antenne(kb, on_feedback=feedback.append)
-    runner, port = await start_app(build_app(settings, antenne, dedupe=InMemoryDeduplicator(), clock=clock))
+    runner, port = await start_app(build_app(settings, antenne, store=sqlite_store, clock=clock))
     server = SlackServer(f"http://127.0.0.1:{port}", fake, clock, feedback)
     yield server
     await server.session.close()
@@ -484,13 +484,14 @@ async def test_health_and_readiness(slack):
         assert response.status == 200 and (await response.json())["status"] == "ready"
 
 
-async def test_socket_mode_dispatches_through_the_same_handlers(kb):
+async def test_socket_mode_dispatches_through_the_same_handlers(kb, tmp_path):
     fake = await FakeSlack().start()
     settings = load_settings(
         {
             "SLACK_BOT_TOKEN": "xoxb-test-token",
             "SLACK_APP_TOKEN": "xapp-test",
             "SLACK_API_URL": fake.base_url,
+            "ANTENNE_DATA_DIR": str(tmp_path),
         }
     )
     runner, _ = await start_app(build_app(settings, Antenne(kb)))
@@ -515,9 +516,9 @@ async def test_socket_mode_dispatches_through_the_same_handlers(kb):
         await fake.close()
 
 
-async def test_server_without_slack_credentials(kb, caplog):
+async def test_server_without_slack_credentials(kb, caplog, tmp_path):
     with caplog.at_level(logging.INFO, logger="antenne.server"):
-        runner, port = await start_app(build_app(load_settings({}), Antenne(kb)))
+        runner, port = await start_app(build_app(load_settings({"ANTENNE_DATA_DIR": str(tmp_path)}), Antenne(kb)))
     try:
         async with aiohttp.ClientSession() as session:
             async with session.post(f"http://127.0.0.1:{port}/slack/events", data="{}") as response:

@@ -16,8 +16,8 @@ import pytest
 
 from adapters.server import build_app
 from bot.config import ConfigError, load_settings
-from bot.references import InMemoryReferenceStore
 from bot.service import Antenne, Feedback
+from bot.store.references import ReferenceStore
 from tests.fakes.bot_connector import (
     APP_ID,
     APP_PASSWORD,
@@ -44,7 +44,7 @@ class TeamsServer:
         connector: FakeConnector,
         key: SigningKey,
         feedback: list[Feedback],
-        references: InMemoryReferenceStore,
+        references: ReferenceStore,
     ) -> None:
         self.url = url
         self.connector = connector
@@ -106,16 +106,18 @@ class TeamsServer:
 
 
 @pytest.fixture
-async def teams(kb, signing_key):
+async def teams(kb, signing_key, sqlite_store):
     signing_key.install()
     connector = await FakeConnector().start()
     feedback: list[Feedback] = []
-    references = InMemoryReferenceStore()
-    settings = load_settings({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": APP_PASSWORD})
+    references = sqlite_store.references
+    settings = load_settings(
+        {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": APP_PASSWORD, "ANTENNE_DIGEST": "uit"}
+    )
     app = build_app(
         settings,
         Antenne(kb, on_feedback=feedback.append),
-        references=references,
+        store=sqlite_store,
         teams_credentials=StaticCredentialFactory(),
     )
     runner, port = await start_app(app)
@@ -290,11 +292,11 @@ async def test_failed_replies_are_logged_without_text_and_do_not_crash(teams, st
     assert len(teams.connector.replies) >= 2
 
 
-async def test_development_mode_runs_without_authentication_but_stores_no_reference(kb):
+async def test_development_mode_runs_without_authentication_but_stores_no_reference(kb, sqlite_store):
     connector = await FakeConnector().start()
-    references = InMemoryReferenceStore()
+    references = sqlite_store.references
     settings = load_settings({"ANTENNE_TEAMS_MODE": "development"})
-    runner, port = await start_app(build_app(settings, Antenne(kb), references=references))
+    runner, port = await start_app(build_app(settings, Antenne(kb), store=sqlite_store))
     server = TeamsServer(f"http://127.0.0.1:{port}", connector, SigningKey(), [], references)
     try:
         assert await server.post(server.activity("help"), token=None) in (200, 201)
@@ -326,8 +328,8 @@ def test_production_mode_refuses_to_start_without_credentials(env, message):
     assert message in str(caught.value)
 
 
-async def test_teams_off_without_credentials(kb):
-    runner, port = await start_app(build_app(load_settings({}), Antenne(kb)))
+async def test_teams_off_without_credentials(kb, tmp_path):
+    runner, port = await start_app(build_app(load_settings({"ANTENNE_DATA_DIR": str(tmp_path)}), Antenne(kb)))
     try:
         async with aiohttp.ClientSession() as session:
             async with session.post(f"http://127.0.0.1:{port}/api/messages", json={"type": "message"}) as response:
@@ -358,6 +360,11 @@ def test_teams_package(tmp_path):
     assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == APP_ID
     scopes = {s for c in manifest["bots"][0]["commandLists"] for s in c["scopes"]}
     assert {"personal", "team"} <= scopes
+    for command_list in manifest["bots"][0]["commandLists"]:  # Teams refuses a package beyond these limits
+        titles = [c["title"] for c in command_list["commands"]]
+        assert {"tip", "help", "digest aan", "digest uit", "digest status"} <= set(titles)
+        assert len(titles) <= 10 and all(len(t) <= 32 for t in titles)
+        assert all(len(c["description"]) <= 128 for c in command_list["commands"])
     assert manifest["manifestVersion"] == "1.17"
 
 

@@ -18,9 +18,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import ACTION_PREFIX, SHARE_ACTION_ID, fallback_text, render_blocks
 from bot.answers.model import ActionKind, Answer
-from bot.dedupe import Deduplicator
+from bot.digest.desk import DigestDesk
 from bot.logs import quiet_libraries
 from bot.service import Antenne
+from bot.store.dedupe import Deduplicator
+from bot.store.subscriptions import Place
 
 log = logging.getLogger("antenne.slack")
 
@@ -56,7 +58,18 @@ async def post_answer(client: AsyncWebClient, channel: str, answer: Answer, thre
     return True
 
 
-def build_slack_app(antenne: Antenne, client: AsyncWebClient, dedupe: Deduplicator) -> AsyncApp:
+async def respond_privately(respond: Any, answer: Answer) -> None:
+    """An ephemeral reply only the person who typed or clicked sees."""
+    await respond(
+        response_type="ephemeral", replace_original=False, blocks=render_blocks(answer), text=fallback_text(answer)
+    )
+
+
+def slack_place(team: str, channel: str) -> Place:
+    return Place("slack", team, channel, {"team": team, "channel": channel})
+
+
+def build_slack_app(antenne: Antenne, client: AsyncWebClient, dedupe: Deduplicator, desk: DigestDesk) -> AsyncApp:
     quiet_libraries()
     bolt_logger = logging.getLogger("antenne.slack.bolt")
     bolt_logger.setLevel(logging.ERROR)  # bolt's warnings can quote whole payloads
@@ -80,25 +93,36 @@ def build_slack_app(antenne: Antenne, client: AsyncWebClient, dedupe: Deduplicat
                 return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
         return await next()
 
+    async def reply(event: dict[str, Any], team: str) -> Answer:
+        text = event.get("text", "")
+        if DigestDesk.is_command(text):  # "@Antenne digest aan" works like "/tip digest aan"
+            return await desk.command(slack_place(team, event["channel"]), text, prefix="/tip digest")
+        return antenne.reply(text, command="/tip")
+
     @app.event("app_mention")
-    async def on_mention(event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_mention(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("bot_id"):
             return
-        answer = antenne.reply(event.get("text", ""), command="/tip")
+        answer = await reply(event, str(body.get("team_id", "")))
         await post_answer(client, event["channel"], answer, event.get("thread_ts") or event["ts"])
 
     @app.event("message")
-    async def on_message(event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         # Only people writing in a direct message; edits, joins and bots are ignored.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        answer = antenne.reply(event.get("text", ""), command="/tip")
+        answer = await reply(event, str(body.get("team_id", "")))
         await post_answer(client, event["channel"], answer, event.get("thread_ts"))
 
     @app.command("/tip")
     async def on_tip(ack: Any, command: dict[str, Any], respond: Any) -> None:
         await ack()
-        answer = antenne.slash(command.get("text", ""))
+        text = command.get("text", "")
+        if DigestDesk.is_command(text):
+            place = slack_place(command.get("team_id", ""), command.get("channel_id", ""))
+            await respond_privately(respond, await desk.command(place, text, prefix="/tip digest"))
+            return
+        answer = antenne.slash(text)
         share = answer.item_id if answer.item_id else None
         await respond(
             response_type="ephemeral", blocks=render_blocks(answer, share_value=share), text=fallback_text(answer)
@@ -117,17 +141,18 @@ def build_slack_app(antenne: Antenne, client: AsyncWebClient, dedupe: Deduplicat
         ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: Any
     ) -> None:
         await ack()
-        answer = antenne.act(action.get("value", ""))
-        kind = action_kind(action.get("action_id", ""))
+        value = action.get("value", "")
         container = body.get("container", {})
         channel = (body.get("channel") or {}).get("id")
+        if DigestDesk.is_off_button(value) and channel:
+            team = (body.get("team") or {}).get("id", "")
+            answer = await desk.unsubscribe(slack_place(team, channel), "/tip digest")
+            await respond_privately(respond, answer)
+            return
+        answer = antenne.act(value)
+        kind = action_kind(action.get("action_id", ""))
         if container.get("is_ephemeral") or kind in PRIVATE_ACTIONS or not channel:
-            await respond(
-                response_type="ephemeral",
-                replace_original=False,
-                blocks=render_blocks(answer),
-                text=fallback_text(answer),
-            )
+            await respond_privately(respond, answer)
             return
         message = body.get("message") or {}
         thread = message.get("thread_ts") or (None if channel.startswith("D") else message.get("ts"))

@@ -10,9 +10,12 @@ from botbuilder.schema import Activity, ChannelAccount
 from botframework.connector.auth import AuthenticationConstants
 
 from adapters.teams.cards import DATA_KEY, render_card
+from bot.answers.compose import notice
 from bot.answers.model import Answer
-from bot.references import ConversationReference, ReferenceStore
+from bot.digest.desk import DigestDesk
 from bot.service import Antenne
+from bot.store.references import ReferenceStore
+from bot.store.subscriptions import Place
 
 log = logging.getLogger("antenne.teams")
 
@@ -38,21 +41,65 @@ def error_status(exc: Exception) -> int | None:
     return None
 
 
+NOT_VERIFIED = notice(
+    "Digest niet beschikbaar",
+    "De digest kan ik alleen instellen vanuit Teams zelf, met een geverifieerd verzoek.",
+)
+
+
+def teams_place(activity: Activity) -> Place:
+    """Where to post later: the channel's top level (not one reply thread), with its tenant."""
+    reference = TurnContext.get_conversation_reference(activity)
+    if reference.conversation is not None and reference.conversation.id:
+        reference.conversation.id = reference.conversation.id.split(";messageid=")[0]
+    reference.activity_id = None
+    reference.user = None  # who typed the command: not needed to post, so not stored
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = (activity.conversation.tenant_id if activity.conversation else None) or (
+        channel_data.get("tenant") or {}
+    ).get("id", "")
+    return Place("teams", tenant or "", reference.conversation.id, reference.serialize())
+
+
+def authenticated(turn_context: TurnContext) -> bool:
+    """Only a request the Bot Framework signed may make us post somewhere later."""
+    identity = turn_context.turn_state.get(turn_context.adapter.BOT_IDENTITY_KEY)
+    anonymous = getattr(identity, "authentication_type", None) == AuthenticationConstants.ANONYMOUS_AUTH_TYPE
+    return identity is not None and identity.is_authenticated and not anonymous
+
+
 class AntenneTeamsBot(ActivityHandler):
-    def __init__(self, antenne: Antenne, references: ReferenceStore) -> None:
+    def __init__(self, antenne: Antenne, references: ReferenceStore, desk: DigestDesk) -> None:
         self._antenne = antenne
         self._references = references
+        self._desk = desk
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         value: Any = activity.value
         if isinstance(value, dict) and isinstance(value.get(DATA_KEY), str):
-            answer = self._antenne.act(value[DATA_KEY])  # an Action.Submit button
+            answer = await self._button(turn_context, value[DATA_KEY])  # an Action.Submit button
         else:
             # "<at>Antenne</at> vraag": the mention would otherwise be matched as words.
-            text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
-            answer = self._antenne.reply(text or "", command="tip")
+            text = (TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text) or ""
+            if DigestDesk.is_command(text):
+                answer = await self._digest_command(turn_context, text)
+            else:
+                answer = self._antenne.reply(text, command="tip")
         await self._send(turn_context, answer_activity(answer), answer.kind.value)
+
+    async def _button(self, turn_context: TurnContext, value: str) -> Answer:
+        if not DigestDesk.is_off_button(value):
+            return self._antenne.act(value)
+        if not authenticated(turn_context):
+            return NOT_VERIFIED
+        return await self._desk.unsubscribe(teams_place(turn_context.activity))
+
+    async def _digest_command(self, turn_context: TurnContext, text: str) -> Answer:
+        if not authenticated(turn_context):
+            log.info("teams_digest_refused", extra={"reason": "unauthenticated"})
+            return NOT_VERIFIED
+        return await self._desk.command(teams_place(turn_context.activity), text, prefix="digest")
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
@@ -63,20 +110,11 @@ class AntenneTeamsBot(ActivityHandler):
 
     async def _remember(self, turn_context: TurnContext) -> None:
         """Keep where the bot was added, for the digest; only from authenticated requests."""
-        identity = turn_context.turn_state.get(turn_context.adapter.BOT_IDENTITY_KEY)
-        anonymous = getattr(identity, "authentication_type", None) == AuthenticationConstants.ANONYMOUS_AUTH_TYPE
-        if identity is None or not identity.is_authenticated or anonymous:
+        if not authenticated(turn_context):
             log.info("teams_reference_not_stored", extra={"reason": "unauthenticated"})
             return
         activity = turn_context.activity
-        reference = TurnContext.get_conversation_reference(activity)
-        channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-        tenant = (activity.conversation.tenant_id if activity.conversation else None) or (
-            channel_data.get("tenant") or {}
-        ).get("id", "")
-        await self._references.save(
-            ConversationReference("teams", tenant, reference.conversation.id, reference.serialize())
-        )
+        await self._references.save(teams_place(activity))
         log.info("teams_reference_stored", extra={"conversation_type": activity.conversation.conversation_type})
 
     async def _send(self, turn_context: TurnContext, activity: Activity, kind: str) -> None:

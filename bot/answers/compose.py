@@ -26,7 +26,7 @@ CAPABILITIES = (
 )
 
 
-def _action(
+def make_action(
     kind: ActionKind, label: str, item_id: str = "", question: str = "", exclude: tuple[str, ...] = ()
 ) -> Action:
     return Action(kind, label, encode(ActionPayload(kind, item_id, question, exclude)))
@@ -34,8 +34,8 @@ def _action(
 
 def feedback_actions(item_id: str) -> tuple[Action, ...]:
     return (
-        _action(ActionKind.FEEDBACK_UP, "👍", item_id),
-        _action(ActionKind.FEEDBACK_DOWN, "👎", item_id),
+        make_action(ActionKind.FEEDBACK_UP, "👍", item_id),
+        make_action(ActionKind.FEEDBACK_DOWN, "👎", item_id),
     )
 
 
@@ -54,11 +54,11 @@ def tip_view(kb: KnowledgeBase, tip: Tip) -> TipView:
 def case_answer(kb: KnowledgeBase, case: Case, tips: list[Tip], question: str = "") -> Answer:
     shown = tuple(t.id for t in tips)
     actions = [
-        _action(ActionKind.MORE, "Meer over deze casus", case.id),
-        _action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=shown),
+        make_action(ActionKind.MORE, "Meer over deze casus", case.id),
+        make_action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=shown),
     ]
     if question:
-        actions.append(_action(ActionKind.WHY, "Waarom dit antwoord?", case.id, question))
+        actions.append(make_action(ActionKind.WHY, "Waarom dit antwoord?", case.id, question))
     return Answer(
         kind=AnswerKind.CASE,
         title=case.title,
@@ -89,7 +89,7 @@ def case_detail_answer(kb: KnowledgeBase, case: Case, tip: Tip | None) -> Answer
         tips=(tip_view(kb, tip),) if tip else (),
         source=case.source.cite(),
         actions=(
-            _action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=(tip.id,) if tip else ()),
+            make_action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=(tip.id,) if tip else ()),
             *feedback_actions(case.id),
         ),
         item_id=case.id,
@@ -100,9 +100,9 @@ def tip_answer(
     kb: KnowledgeBase, tip: Tip, *, question: str = "", intro: str = "", seen: tuple[str, ...] = ()
 ) -> Answer:
     theme = kb.theme(tip.theme)
-    actions = [_action(ActionKind.OTHER_TIP, "Andere tip", tip.theme, exclude=(*seen, tip.id))]
+    actions = [make_action(ActionKind.OTHER_TIP, "Andere tip", tip.theme, exclude=(*seen, tip.id))]
     if question:
-        actions.append(_action(ActionKind.WHY, "Waarom dit antwoord?", tip.id, question))
+        actions.append(make_action(ActionKind.WHY, "Waarom dit antwoord?", tip.id, question))
     return Answer(
         kind=AnswerKind.TIP,
         title=f"Tip: {theme.title}" if theme else "Tip",
@@ -124,10 +124,10 @@ def ambiguous_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
     options = tuple(_option_title(kb, r) for r in outcome.results)
     actions = (
         *(
-            _action(ActionKind.CHOOSE, title, r.id, outcome.question)
+            make_action(ActionKind.CHOOSE, title, r.id, outcome.question)
             for r, title in zip(outcome.results, options, strict=True)
         ),
-        _action(ActionKind.NONE_OF_THESE, "Geen van deze", question=outcome.question),
+        make_action(ActionKind.NONE_OF_THESE, "Geen van deze", question=outcome.question),
     )
     return Answer(
         kind=AnswerKind.AMBIGUOUS,
@@ -168,7 +168,7 @@ def not_answered_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
         title="Daar kan ik je niet mee helpen",
         intro=intro,
         suggestions=example_questions(kb, outcome.question),
-        actions=(_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
+        actions=(make_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
     )
 
 
@@ -178,11 +178,12 @@ def empty_answer(kb: KnowledgeBase) -> Answer:
         title="Wat wil je weten?",
         intro="Ik zie geen vraag. Beschrijf in een paar woorden wat er speelt, bijvoorbeeld:",
         suggestions=example_questions(kb, "leeg"),
-        actions=(_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
+        actions=(make_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
     )
 
 
 def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
+    digest = f"{command} digest" if command.startswith("/") else "digest"  # Teams has no slash commands
     return Answer(
         kind=AnswerKind.HELP,
         title="Wat Antenne voor je kan doen",
@@ -196,7 +197,8 @@ def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
                     f"{command}: een willekeurige tip.",
                     f"{command} <onderwerp>: een tip over een onderwerp, bijvoorbeeld '{command} tegenspraak'.",
                     f"{command} ambtenaar, topambtenaar of bestuurder: een tip voor die doelgroep.",
-                    "Elke week een casus en tip van de week in je kanaal: vraag de beheerder naar de digest.",
+                    f"{digest} aan: elke week de casus en tip van de week in dit kanaal "
+                    f"(ook '{digest} aan vr 16:00', '{digest} uit' en '{digest} status').",
                 ),
             ),
             Section(
@@ -204,7 +206,7 @@ def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
                 bullets=tuple(t.title for t in kb.themes),
             ),
         ),
-        actions=(_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
+        actions=(make_action(ActionKind.OTHER_TIP, "Geef me een tip"),),
     )
 
 

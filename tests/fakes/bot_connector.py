@@ -91,6 +91,7 @@ class FakeConnector:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
         self._failures: deque[int] = deque()
+        self._conversation_failures: dict[str, deque[int]] = {}
         self.port = 0
         self.app = web.Application()
         self.app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._activity)
@@ -112,10 +113,20 @@ class FakeConnector:
     def fail_next(self, status: int) -> None:
         self._failures.append(status)
 
+    def fail_conversation(self, conversation: str, *statuses: int) -> None:
+        """The next posts to `conversation` answer these statuses, in order (429s say Retry-After: 0)."""
+        self._conversation_failures.setdefault(conversation, deque()).extend(statuses)
+
+    def posts_to(self, conversation: str) -> list[Reply]:
+        return [r for r in self.replies if r.path.startswith(f"/v3/conversations/{conversation}/")]
+
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.replies.append(Reply(request.path, body, dict(request.headers)))
-        if self._failures:
-            status = self._failures.popleft()
-            return web.json_response({"error": {"code": "Failure", "message": "scripted"}}, status=status)
+        scripted = self._conversation_failures.get(request.match_info["conversation"])
+        status = scripted.popleft() if scripted else (self._failures.popleft() if self._failures else 0)
+        if status:
+            headers = {"Retry-After": "0"} if status == 429 else None
+            body = {"error": {"code": "Failure", "message": "scripted"}}
+            return web.json_response(body, status=status, headers=headers)
         return web.json_response({"id": f"reply-{len(self.replies)}"})

@@ -47,6 +47,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[Call] = []
         self._scripts: dict[str, deque[tuple[int, dict[str, Any], dict[str, str]]]] = defaultdict(deque)
+        self._channel_errors: dict[str, str] = {}
         self._socket: web.WebSocketResponse | None = None
         self.socket_acks: list[dict[str, Any]] = []
         self._socket_ready = asyncio.Event()
@@ -84,6 +85,10 @@ class FakeSlack:
     def rate_limit(self, method: str, retry_after: int = 1) -> None:
         self.script(method, 429, {"ok": False, "error": "ratelimited"}, **{"Retry-After": str(retry_after)})
 
+    def fail_channel(self, channel: str, error: str) -> None:
+        """Every chat.postMessage to `channel` fails with `error`, as Slack does for a gone channel."""
+        self._channel_errors[channel] = error
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -106,6 +111,8 @@ class FakeSlack:
         if self._scripts[method]:
             status, body, headers = self._scripts[method].popleft()
             return web.json_response(body, status=status, headers=headers)
+        if method == "chat.postMessage" and data.get("channel") in self._channel_errors:
+            return web.json_response({"ok": False, "error": self._channel_errors[data["channel"]]})
         if method == "auth.test":
             return web.json_response(
                 {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": TEAM_ID, "team": "Gemeente"}

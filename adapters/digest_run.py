@@ -1,0 +1,69 @@
+"""`antenne digest run-now`: post this week's digest everywhere it has not gone yet.
+
+For operators: after an outage longer than the grace period, or to try a new
+installation. The ledger still allows one digest per channel per ISO week, so
+running it twice, or while the servers run, posts nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from bot.cli import knowledge_base_or_exit, open_store
+from bot.config import Settings
+from bot.digest.delivery import DigestSender
+from bot.digest.scheduler import DigestScheduler, RunSummary
+from bot.logs import setup_logging
+
+log = logging.getLogger("antenne.digest")
+
+
+def describe(summary: RunSummary) -> str:
+    lines = [f"Verstuurd: {summary.sent}"]
+    for label, counts in (("Uitgesteld", summary.deferred), ("Mislukt", summary.failed)):
+        total = sum(counts.values())
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(counts.items()))
+        lines.append(f"{label}: {total}" + (f" ({reasons})" if reasons else ""))
+    if summary.deactivated:
+        lines.append(f"Abonnementen gestopt: {summary.deactivated} (zie 'antenne digest list')")
+    return "\n".join(lines)
+
+
+async def _run_now(settings: Settings) -> RunSummary:
+    kb = knowledge_base_or_exit(settings.content_dir)
+    store = open_store(settings)
+    await store.start()
+    senders: dict[str, DigestSender] = {}
+    session = None
+    try:
+        if settings.slack_enabled:
+            import aiohttp
+
+            from adapters.server import slack_client
+            from adapters.slack.digest import SlackDigestSender
+
+            client = slack_client(settings)
+            client.session = session = aiohttp.ClientSession()
+            senders["slack"] = SlackDigestSender(client, min_interval=settings.slack_digest_interval)
+        if settings.teams_enabled:
+            from botbuilder.integration.aiohttp import CloudAdapter
+
+            from adapters.teams.digest import TeamsDigestSender
+            from adapters.teams.http import build_authentication
+
+            senders["teams"] = TeamsDigestSender(CloudAdapter(build_authentication(settings)), settings.teams_app_id)
+        scheduler = DigestScheduler(kb, store, senders, grace=timedelta(hours=settings.digest_grace_hours))
+        return await scheduler.run_due(now_for_everyone=True)
+    finally:
+        if session is not None:
+            await session.close()
+        await store.close()
+
+
+def run_now(settings: Settings) -> int:
+    setup_logging(settings.log_level)
+    summary = asyncio.run(_run_now(settings))
+    print(describe(summary))
+    return 0 if not summary.failed and not summary.deferred else 1

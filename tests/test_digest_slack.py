@@ -1,0 +1,208 @@
+"""The digest in Slack: /tip digest commands, posting against the loopback Slack, buttons into the store."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from adapters.server import SCHEDULER_KEY, build_app
+from bot.config import load_settings
+from bot.digest.slots import Slot
+from bot.service import Antenne
+from bot.store.recorder import Recorder
+from bot.store.subscriptions import InactiveReason, Place
+from tests.fakes.slack_api import TEAM_ID, FakeSlack, start_app
+from tests.test_slack import SECRET, Clock, SlackServer, all_text, buttons, mention
+
+MONDAY_SLOT = "2026-11-23T08:00:00+00:00"
+
+
+@pytest.fixture
+async def slack(kb, sqlite_store):
+    fake = await FakeSlack().start()
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-test-token",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.base_url,
+            "ANTENNE_DIGEST": "uit",  # the tests run the scheduler themselves
+            "ANTENNE_SLACK_DIGEST_INTERVAL_MS": "0",
+        }
+    )
+    recorder = Recorder(sqlite_store, keep_unanswered=True)
+    antenne = Antenne(kb, on_feedback=recorder.feedback, on_unanswered=recorder.unanswered)
+    app = build_app(settings, antenne, store=sqlite_store, recorder=recorder, clock=Clock())
+    runner, port = await start_app(app)
+    server = SlackServer(f"http://127.0.0.1:{port}", fake, Clock(), [])
+    server.store, server.scheduler, server.recorder = sqlite_store, app[SCHEDULER_KEY], recorder
+    yield server
+    await server.session.close()
+    await runner.cleanup()
+    await fake.close()
+
+
+def slack_place(channel: str, team: str = TEAM_ID) -> Place:
+    return Place("slack", team, channel, {"team": team, "channel": channel})
+
+
+async def command(slack: SlackServer, text: str, channel: str = "C0KANAAL") -> str:
+    before = len(slack.fake.responses)
+    assert (await slack.command(text, channel=channel)).status == 200
+    [*_, reply] = await slack.fake.wait_for("response_url", before + 1)
+    assert reply.data["response_type"] == "ephemeral"
+    return all_text(reply.data["blocks"])
+
+
+async def test_subscribe_change_status_and_unsubscribe_with_tip_digest(slack):
+    text = await command(slack, "digest aan")
+    assert "Digest staat aan" in text and "elke maandag om 09:00 (Europe/Amsterdam)" in text
+    assert "maandag 23 november 2026 om 09:00" in text  # the store clock: Monday 23 Nov, 08:00 in Amsterdam
+    subscription = await slack.store.subscriptions.get(slack_place("C0KANAAL"))
+    assert subscription.active and subscription.slot == Slot(0, 9, 0)
+    text = await command(slack, "digest aan vr 16:30")
+    assert "elke vrijdag om 16:30" in text
+    text = await command(slack, "digest status")
+    assert "staat aan" in text and "vrijdag 27 november 2026 om 16:30" in text
+    text = await command(slack, "digest uit")
+    assert "Digest staat uit" in text
+    assert not (await slack.store.subscriptions.get(slack_place("C0KANAAL"))).active
+    assert "staat uit" in await command(slack, "digest status")
+    assert "begrijp ik niet" in await command(slack, "digest aan morgenochtend")
+    assert "/tip digest aan" in await command(slack, "digest wat")  # unknown: the digest help
+    assert len(await slack.store.subscriptions.all()) == 1
+
+
+async def test_digest_is_posted_once_as_block_kit_and_failures_are_handled_per_channel(slack):
+    for channel in ("C0GOED", "C0WEG", "C0ARCHIEF", "C0NIETLID", "C0DRUK"):
+        await command(slack, "digest aan", channel=channel)
+    slack.fake.fail_channel("C0WEG", "channel_not_found")
+    slack.fake.fail_channel("C0ARCHIEF", "is_archived")
+    slack.fake.fail_channel("C0NIETLID", "not_in_channel")
+    slack.fake.rate_limit("chat.postMessage", retry_after=1)  # the first post is throttled once
+    slack.store.db.clock.set(MONDAY_SLOT)
+    started = time.monotonic()
+    summary = await slack.scheduler.run_due()
+    assert time.monotonic() - started >= 1.0  # Retry-After was honoured
+    assert summary.sent == 2 and summary.failed == {"channel_not_found": 1, "is_archived": 1, "not_in_channel": 1}
+    posted = [c for c in slack.fake.of("chat.postMessage") if c.data.get("blocks")]
+    delivered = {c.data["channel"] for c in posted} - {"C0WEG", "C0ARCHIEF", "C0NIETLID"}
+    assert delivered == {"C0GOED", "C0DRUK"}
+    blocks = next(c for c in posted if c.data["channel"] == "C0GOED").data["blocks"]
+    text = all_text(blocks)
+    assert "Casus van de week" in text and "Tip van de week" in text and "Bespreek met elkaar" in text
+    assert "Digest uit" in {b["text"]["text"] for b in buttons(blocks)}
+    states = {s.place.channel: s.inactive_reason for s in await slack.store.subscriptions.all()}
+    assert states == {
+        "C0GOED": None,
+        "C0WEG": InactiveReason.CHANNEL_NOT_FOUND,
+        "C0ARCHIEF": InactiveReason.ARCHIVED,
+        "C0NIETLID": InactiveReason.NOT_IN_CHANNEL,
+        "C0DRUK": None,
+    }
+    assert "Nodig me uit" in await command(slack, "digest status", channel="C0NIETLID")
+    calls = len(slack.fake.of("chat.postMessage"))
+    slack.store.db.clock.set("2026-11-23T09:00:00+00:00")
+    assert (await slack.scheduler.run_due()).sent == 0 and len(slack.fake.of("chat.postMessage")) == calls
+
+
+async def test_invalid_auth_pauses_that_workspace_only(slack):
+    for channel in ("C01", "C02"):
+        await slack.store.subscriptions.subscribe(slack_place(channel), Slot(0, 9, 0))
+    await slack.store.subscriptions.subscribe(slack_place("C03", team="T0ANDERS"), Slot(0, 9, 0))
+    slack.fake.fail_channel("C01", "invalid_auth")
+    slack.store.db.clock.set(MONDAY_SLOT)
+    summary = await slack.scheduler.run_due()
+    assert summary.sent == 1 and summary.deferred == {"invalid_auth": 1, "workspace_paused": 1}
+    assert [c.data["channel"] for c in slack.fake.of("chat.postMessage")] == ["C01", "C03"]
+    assert all(s.active for s in await slack.store.subscriptions.all())  # paused, not stopped
+
+
+async def test_digest_uit_button_stops_the_digest(slack):
+    await command(slack, "digest aan")
+    slack.store.db.clock.set(MONDAY_SLOT)
+    await slack.scheduler.run_due()
+    [post] = slack.fake.of("chat.postMessage")
+    off = next(b for b in buttons(post.data["blocks"]) if b["text"]["text"] == "Digest uit")
+    assert (await slack.click(off, hook="uit")).status == 200
+    [*_, reply] = await slack.fake.wait_for("response_url", 2)
+    assert "Digest staat uit" in all_text(reply.data["blocks"]) and reply.data["response_type"] == "ephemeral"
+    subscription = await slack.store.subscriptions.get(slack_place("C0KANAAL"))
+    assert not subscription.active and subscription.inactive_reason is InactiveReason.UNSUBSCRIBED
+    slack.store.db.clock.set("2026-11-30T08:00:00+00:00")
+    assert (await slack.scheduler.run_due()).sent == 0
+
+
+async def test_feedback_buttons_land_in_the_store_without_identity(slack):
+    await slack.event(mention("raadslid belt me over een budget, wat nu?"))
+    [call] = await slack.fake.wait_for("chat.postMessage")
+    up = next(b for b in buttons(call.data["blocks"]) if b["text"]["text"] == "👍")
+    await slack.click(up, ephemeral=True)
+    await slack.fake.wait_for("response_url")
+    await slack.recorder.flush()
+    [votes] = await slack.store.feedback.votes()
+    assert votes.up == 1 and votes.down == 0 and votes.item_id in up["value"]
+
+
+async def test_unanswered_questions_are_kept_redacted_when_enabled(slack):
+    await slack.event(mention("wat is het weer morgen in Utrecht? mail me op p.jansen@gemeente.nl"))
+    await slack.fake.wait_for("chat.postMessage")
+    await slack.recorder.flush()
+    [question] = await slack.store.unanswered.frequent()
+    assert "p.jansen" not in question.question and "[e-mail]" in question.question
+
+
+async def test_retried_events_are_answered_once_across_replicas(kb, sqlite_store):
+    """Two servers on one database: Slack's retry reaching the other replica is still deduplicated."""
+    fake = await FakeSlack().start()
+    env = {"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url}
+    settings = load_settings({**env, "ANTENNE_DIGEST": "uit"})
+    runners, servers = [], []
+    for _ in range(2):
+        runner, port = await start_app(build_app(settings, Antenne(kb), store=sqlite_store))
+        runners.append(runner)
+        servers.append(SlackServer(f"http://127.0.0.1:{port}", fake, Clock(), []))
+    try:
+        event = mention("raadslid belt over budget")
+        await servers[0].event(event, event_id="EvEENMAAL")
+        await servers[1].event(event, event_id="EvEENMAAL", retry=1)
+        await fake.wait_for("chat.postMessage")
+        for server in servers:  # let both workers finish
+            async with server.session.get(f"{server.url}/readyz") as response:
+                assert response.status == 200
+        assert len(fake.of("chat.postMessage")) == 1
+    finally:
+        for server in servers:
+            await server.session.close()
+        for runner in runners:
+            await runner.cleanup()
+        await fake.close()
+
+
+async def test_digest_commands_also_work_by_mention(slack):
+    await slack.event(mention("digest aan do 10:00"))
+    [call] = await slack.fake.wait_for("chat.postMessage")
+    assert "elke donderdag om 10:00" in all_text(call.data["blocks"])
+    assert (await slack.store.subscriptions.get(slack_place("C0KANAAL"))).slot == Slot(3, 10, 0)
+
+
+async def test_the_running_server_posts_due_digests_by_itself(kb, sqlite_store):
+    fake = await FakeSlack().start()
+    await sqlite_store.subscriptions.subscribe(slack_place("C0ZELF"), Slot(0, 9, 0))
+    sqlite_store.db.clock.set("2026-11-23T10:00:00+00:00")  # the server starts two hours after the slot
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-test-token",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.base_url,
+            "ANTENNE_DIGEST_CHECK_SECONDS": "5",
+        }
+    )
+    runner, _ = await start_app(build_app(settings, Antenne(kb), store=sqlite_store))
+    try:
+        [post] = await fake.wait_for("chat.postMessage")
+        assert post.data["channel"] == "C0ZELF" and "Casus van de week" in all_text(post.data["blocks"])
+    finally:
+        await runner.cleanup()
+        await fake.close()
+    assert (await sqlite_store.ledger.entry(1, "2026-W48")).status.value == "sent"
