@@ -11,11 +11,12 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from bot.cli import knowledge_base_or_exit, open_store
+from bot.cli import knowledge_base_or_exit
 from bot.config import Settings
 from bot.digest.delivery import DigestSender
 from bot.digest.scheduler import DigestScheduler, RunSummary
 from bot.logs import setup_logging
+from bot.store.store import Store
 
 log = logging.getLogger("antenne.digest")
 
@@ -33,7 +34,7 @@ def describe(summary: RunSummary) -> str:
 
 async def _run_now(settings: Settings) -> RunSummary:
     kb = knowledge_base_or_exit(settings.content_dir)
-    store = open_store(settings)
+    store = Store.from_settings(settings)
     await store.start()
     senders: dict[str, DigestSender] = {}
     session = None

@@ -11,7 +11,7 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -179,7 +179,7 @@ def build_app(
     """
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[ANTENNE_KEY] = antenne
-    store = store or open_store(settings)
+    store = store or Store.from_settings(settings)
     app[STORE_KEY] = store
     desk = DigestDesk(store, default=default_slot(settings.digest_timezone), clock=store.db.clock)
     platforms = Platforms()
@@ -198,7 +198,12 @@ def build_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
 
-    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+    # Order matters: the store opens before anything else starts and closes after
+    # everything else (Slack's queue, Socket Mode, the digest loop) has stopped.
+    stop_digest = asyncio.Event()
+    digest_loop: list[asyncio.Task[None]] = []
+
+    async def start_store(_: web.Application) -> None:
         try:
             await store.start()
         except Exception as exc:  # unreachable, wrong password, no permission: say so and stop
@@ -206,26 +211,28 @@ def build_app(
             raise StoreUnavailable from exc
         if recorder is not None:
             recorder.start()
-        stop = asyncio.Event()
-        loop = None
+
+    async def start_digest(_: web.Application) -> None:
         if settings.digest_enabled:
-            loop = asyncio.create_task(scheduler.run_forever(stop, settings.digest_check_seconds))
+            digest_loop.append(asyncio.create_task(scheduler.run_forever(stop_digest, settings.digest_check_seconds)))
         announce(settings, platforms)
-        yield
-        stop.set()
-        if loop is not None:
+
+    async def stop_digest_loop(_: web.Application) -> None:
+        stop_digest.set()
+        for task in digest_loop:  # a run in progress finishes its current post
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(loop, SHUTDOWN_TIMEOUT)
+                await asyncio.wait_for(task, SHUTDOWN_TIMEOUT)
+
+    async def close_store(_: web.Application) -> None:
         if recorder is not None:
             await recorder.stop(SHUTDOWN_TIMEOUT)
         await store.close()
 
-    app.cleanup_ctx.append(lifecycle)
+    app.on_startup.insert(0, start_store)
+    app.on_startup.append(start_digest)
+    app.on_shutdown.insert(0, stop_digest_loop)
+    app.on_cleanup.append(close_store)
     return app
-
-
-def open_store(settings: Settings) -> Store:
-    return Store(settings.store_url, unanswered_retention=timedelta(days=settings.unanswered_retention_days))
 
 
 def announce(settings: Settings, platforms: Platforms) -> None:
@@ -248,7 +255,7 @@ def announce(settings: Settings, platforms: Platforms) -> None:
 
 def serve(settings: Settings) -> int:
     setup_logging(settings.log_level)
-    store = open_store(settings)
+    store = Store.from_settings(settings)
     recorder = Recorder(store, keep_unanswered=settings.log_unanswered)
     antenne = Antenne(
         knowledge_base_or_exit(settings.content_dir),

@@ -162,16 +162,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 # -- the store: digest list/preview and the editors' report ------------------------------
 
 
-def open_store(settings: Settings) -> Store:
-    from datetime import timedelta
-
+async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[str]]) -> str:
     from bot.store.store import Store
 
-    return Store(settings.store_url, unanswered_retention=timedelta(days=settings.unanswered_retention_days))
-
-
-async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[str]]) -> str:
-    store = open_store(settings)
+    store = Store.from_settings(settings)
     try:
         await store.start()
         return await work(store)

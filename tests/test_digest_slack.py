@@ -206,3 +206,14 @@ async def test_the_running_server_posts_due_digests_by_itself(kb, sqlite_store):
         await runner.cleanup()
         await fake.close()
     assert (await sqlite_store.ledger.entry(1, "2026-W48")).status.value == "sent"
+
+
+
+async def test_a_broken_database_gets_a_polite_reply_and_the_bot_keeps_answering(slack, tmp_path):
+    await slack.store.db.engine.dispose()
+    for file in (tmp_path / "data").glob("antenne.sqlite3*"):
+        file.unlink()  # the next connection finds an empty database without tables
+    assert "Digest even niet bereikbaar" in await command(slack, "digest aan")
+    await slack.event(mention("raadslid belt me over een budget, wat nu?"))
+    [call] = await slack.fake.wait_for("chat.postMessage")
+    assert "duurzaamheidsbudget" in all_text(call.data["blocks"])

@@ -84,11 +84,18 @@ def build_slack_app(antenne: Antenne, client: AsyncWebClient, dedupe: Deduplicat
         logger=bolt_logger,
     )
 
+    async def first_delivery(scope: str, event_id: str) -> bool:
+        try:
+            return await dedupe.first_delivery(scope, event_id)
+        except Exception as exc:  # the database is away: answering twice beats not answering
+            log.error("slack_dedupe_failed", extra={"error": type(exc).__name__})
+            return True
+
     @app.middleware
     async def deduplicate_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
         if body.get("type") == "event_callback":
             team, event_id = str(body.get("team_id", "")), str(body.get("event_id", ""))
-            if event_id and not await dedupe.first_delivery(f"slack:{team}", event_id):
+            if event_id and not await first_delivery(f"slack:{team}", event_id):
                 log.info("slack_retry_ignored")
                 return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
         return await next()
@@ -146,7 +153,7 @@ def build_slack_app(antenne: Antenne, client: AsyncWebClient, dedupe: Deduplicat
         channel = (body.get("channel") or {}).get("id")
         if DigestDesk.is_off_button(value) and channel:
             team = (body.get("team") or {}).get("id", "")
-            answer = await desk.unsubscribe(slack_place(team, channel), "/tip digest")
+            answer = await desk.turn_off(slack_place(team, channel), "/tip digest")
             await respond_privately(respond, answer)
             return
         answer = antenne.act(value)

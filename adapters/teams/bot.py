@@ -93,7 +93,7 @@ class AntenneTeamsBot(ActivityHandler):
             return self._antenne.act(value)
         if not authenticated(turn_context):
             return NOT_VERIFIED
-        return await self._desk.unsubscribe(teams_place(turn_context.activity))
+        return await self._desk.turn_off(teams_place(turn_context.activity))
 
     async def _digest_command(self, turn_context: TurnContext, text: str) -> Answer:
         if not authenticated(turn_context):
@@ -114,7 +114,11 @@ class AntenneTeamsBot(ActivityHandler):
             log.info("teams_reference_not_stored", extra={"reason": "unauthenticated"})
             return
         activity = turn_context.activity
-        await self._references.save(teams_place(activity))
+        try:
+            await self._references.save(teams_place(activity))
+        except Exception as exc:  # the database is away: still say hello
+            log.error("teams_reference_not_stored", extra={"reason": type(exc).__name__})
+            return
         log.info("teams_reference_stored", extra={"conversation_type": activity.conversation.conversation_type})
 
     async def _send(self, turn_context: TurnContext, activity: Activity, kind: str) -> None:

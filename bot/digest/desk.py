@@ -7,6 +7,7 @@ desk first and hand everything else to the Antenne service.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from bot.answers.actions import BadPayload, decode
 from bot.answers.compose import notice
@@ -24,6 +25,12 @@ COMMAND_WORD = "digest"
 ON_WORDS = {"aan", "start", "on", "aanzetten", "abonneer"}
 OFF_WORDS = {"uit", "stop", "off", "uitzetten"}
 STATUS_WORDS = {"status", "info", ""}
+
+
+UNAVAILABLE = notice(
+    "Digest even niet bereikbaar",
+    "Ik kan de instellingen van de digest nu niet lezen of opslaan. Probeer het over een paar minuten opnieuw.",
+)
 
 
 def default_slot(timezone: str = DEFAULT_TIMEZONE) -> Slot:
@@ -50,6 +57,20 @@ class DigestDesk:
 
     async def command(self, place: Place, text: str, *, prefix: str = "digest") -> Answer:
         """`text` starts with 'digest'; `prefix` is how the user types it ('/tip digest' in Slack)."""
+        return await self._guarded(self._command(place, text, prefix))
+
+    async def turn_off(self, place: Place, prefix: str = "digest") -> Answer:
+        """The 'Digest uit' button."""
+        return await self._guarded(self.unsubscribe(place, prefix))
+
+    async def _guarded(self, work: Awaitable[Answer]) -> Answer:
+        try:
+            return await work
+        except Exception as exc:  # the database is away: a polite reply, and the bot keeps serving
+            log.error("digest_command_failed", extra={"error": type(exc).__name__})
+            return UNAVAILABLE
+
+    async def _command(self, place: Place, text: str, prefix: str) -> Answer:
         _, _, rest = clean_question(text).partition(" ")
         action, _, arguments = rest.partition(" ")
         action = fold(action)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-from bot.store.database import Clock, Database, sqlalchemy_url, utc_now
+from bot.config import Settings
+from bot.store.database import Clock, Database, utc_now
 from bot.store.dedupe import EventDedupe
 from bot.store.feedback import FeedbackRepository, UnansweredRepository
 from bot.store.ledger import DigestLedger
@@ -32,10 +32,8 @@ class Store:
         self.references = ReferenceStore(self.db)
 
     @classmethod
-    def for_settings(cls, database_url: str, data_dir: Path, unanswered_retention_days: int) -> Store:
-        return cls(
-            sqlalchemy_url(database_url, data_dir), unanswered_retention=timedelta(days=unanswered_retention_days)
-        )
+    def from_settings(cls, settings: Settings) -> Store:
+        return cls(settings.store_url, unanswered_retention=timedelta(days=settings.unanswered_retention_days))
 
     async def start(self) -> None:
         """Create the database if needed and bring its schema up to date."""
