@@ -85,9 +85,16 @@ class DigestScheduler:
         now = self._clock()
         summary = RunSummary()
         paused: set[tuple[str, str]] = set()
-        for subscription in await self._store.subscriptions.all(active_only=True):
+        due = [
+            (subscription, slot_at)
+            for subscription in await self._store.subscriptions.all(active_only=True)
+            if (slot_at := self.due_slot(subscription, now, now_for_everyone)) is not None
+        ]
+        known = await self._store.ledger.for_weeks({s.slot.iso_week(slot_at) for s, slot_at in due})
+        for subscription, slot_at in due:
+            entry = known.get((subscription.id, subscription.slot.iso_week(slot_at)))
             try:
-                await self._run_one(subscription, now, now_for_everyone, paused, summary)
+                await self._run_one(subscription, slot_at, entry, now, paused, summary)
             except Exception as exc:  # one broken subscription never stops the batch
                 extra = {"subscription": subscription.id, "error": type(exc).__name__}
                 log.error("digest_subscription_failed", extra=extra)
@@ -108,38 +115,29 @@ class DigestScheduler:
     async def _run_one(
         self,
         subscription: Subscription,
+        slot_at: datetime,
+        entry: LedgerEntry | None,
         now: datetime,
-        now_for_everyone: bool,
         paused: set[tuple[str, str]],
         summary: RunSummary,
     ) -> None:
-        slot_at = self.due_slot(subscription, now, now_for_everyone)
-        if slot_at is None:
-            return
-        week = subscription.slot.iso_week(slot_at)
-        entry = await self._store.ledger.entry(subscription.id, week)
         late = now - slot_at > self.grace
         if entry is None:
             if late:
                 summary.missed += 1
                 return
-            items = await self._items(subscription)
-            if not await self._store.ledger.claim(subscription.id, week, slot_at, items):
-                return  # another replica claimed it a moment ago
-            entry = await self._store.ledger.entry(subscription.id, week)
+            week = subscription.slot.iso_week(slot_at)
+            claimed = await self._store.ledger.claim(subscription.id, week, slot_at, await self._items(subscription))
         elif entry.status is LedgerStatus.DEFERRED and (entry.retry_at is None or entry.retry_at <= now):
             if late or entry.attempts >= MAX_ATTEMPTS:
                 await self._store.ledger.finish(entry.id, LedgerStatus.FAILED, f"gave_up:{entry.reason}")
                 summary.failed["gave_up"] += 1
                 return
-            items = await self._items(subscription)
-            if not await self._store.ledger.reclaim(entry, items):
-                return
-            entry = await self._store.ledger.entry(subscription.id, week)
+            claimed = await self._store.ledger.reclaim(entry, await self._items(subscription))
         else:
             return  # sent, failed, claimed (maybe by a process that died: never twice), or not yet retryable
-        assert entry is not None  # noqa: S101 - we hold the claim on this row
-        await self._deliver(subscription, entry, now, paused, summary)
+        if claimed is not None:  # None: another replica claimed it a moment ago
+            await self._deliver(subscription, claimed, now, paused, summary)
 
     async def _items(self, subscription: Subscription) -> tuple[str, ...]:
         return next_items(self._kb, subscription.label, await self._store.ledger.items_sent(subscription.id))

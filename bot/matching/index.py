@@ -22,7 +22,7 @@ B = 0.75
 # Static index pruning: a term keeps only its highest-impact documents. A very common
 # word then costs a bounded amount of work per question, and the documents it drops
 # are those where it contributed least. Content of a few hundred items never hits it.
-MAX_POSTINGS = 128
+MAX_POSTINGS = 64
 
 
 @dataclass(frozen=True)

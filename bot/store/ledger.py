@@ -59,23 +59,30 @@ class DigestLedger:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def claim(self, subscription_id: int, iso_week: str, slot_at: datetime, items: tuple[str, ...]) -> bool:
-        """True only for the one caller whose row was created."""
+    async def claim(
+        self, subscription_id: int, iso_week: str, slot_at: datetime, items: tuple[str, ...]
+    ) -> LedgerEntry | None:
+        """The new row, only for the one caller whose INSERT created it; None for everyone else."""
         now = self._db.clock()
-        insert = self._db.insert_ignoring_conflicts(digest_ledger).values(
-            subscription_id=subscription_id,
-            iso_week=iso_week,
-            slot_at=slot_at,
-            status=LedgerStatus.CLAIMED.value,
-            items=list(items),
-            attempts=1,
-            claimed_at=now,
-            updated_at=now,
+        insert = (
+            self._db.insert_ignoring_conflicts(digest_ledger)
+            .values(
+                subscription_id=subscription_id,
+                iso_week=iso_week,
+                slot_at=slot_at,
+                status=LedgerStatus.CLAIMED.value,
+                items=list(items),
+                attempts=1,
+                claimed_at=now,
+                updated_at=now,
+            )
+            .returning(*digest_ledger.c)
         )
         async with self._db.engine.begin() as connection:
-            return (await connection.execute(insert)).rowcount == 1
+            row = (await connection.execute(insert)).first()
+        return _entry(row) if row else None
 
-    async def reclaim(self, entry: LedgerEntry, items: tuple[str, ...]) -> bool:
+    async def reclaim(self, entry: LedgerEntry, items: tuple[str, ...]) -> LedgerEntry | None:
         """Take a deferred row back; compare-and-set on attempts, so one replica wins."""
         statement = (
             update(digest_ledger)
@@ -91,9 +98,11 @@ class DigestLedger:
                 retry_at=None,
                 updated_at=self._db.clock(),
             )
+            .returning(*digest_ledger.c)
         )
         async with self._db.engine.begin() as connection:
-            return (await connection.execute(statement)).rowcount == 1
+            row = (await connection.execute(statement)).first()
+        return _entry(row) if row else None
 
     async def finish(
         self, entry_id: int, status: LedgerStatus, reason: str | None = None, retry_at: datetime | None = None
@@ -113,6 +122,14 @@ class DigestLedger:
         async with self._db.engine.connect() as connection:
             row = (await connection.execute(query)).first()
         return _entry(row) if row else None
+
+    async def for_weeks(self, weeks: set[str]) -> dict[tuple[int, str], LedgerEntry]:
+        """Every row of these ISO weeks, by (subscription, week): one query per scheduler tick."""
+        if not weeks:
+            return {}
+        query = select(digest_ledger).where(digest_ledger.c.iso_week.in_(sorted(weeks)))
+        async with self._db.engine.connect() as connection:
+            return {(e.subscription_id, e.iso_week): e for e in map(_entry, await connection.execute(query))}
 
     async def history(self, subscription_id: int) -> list[LedgerEntry]:
         query = (
