@@ -255,3 +255,22 @@ async def test_the_loop_stops_when_asked(scheduler, store, sender, clock):
     stop.set()
     await asyncio.wait_for(task, 2)
     assert len(sender.posts) == 1
+
+
+async def test_a_stop_request_ends_the_run_between_posts_and_leaves_the_rest_unclaimed(kb, store, clock):
+    await subscribe(store, clock, "C1", "C2", "C3")
+    stop = asyncio.Event()
+
+    class StoppingSender(RecordingSender):
+        async def send(self, subscription, answer):
+            stop.set()  # e.g. SIGTERM arrives while the first digest is being posted
+            return await super().send(subscription, answer)
+
+    clock.set("2026-11-23T08:00:00+00:00")
+    first = StoppingSender()
+    assert (await DigestScheduler(kb, store, {"slack": first}, clock=clock).run_due(stop=stop)).sent == 1
+    assert [e.status for e in await store.ledger.all()] == [LedgerStatus.SENT]  # nothing claimed and dropped
+    rest = RecordingSender()
+    clock.advance(minutes=2)
+    assert (await DigestScheduler(kb, store, {"slack": rest}, clock=clock).run_due()).sent == 2
+    assert sorted(c for c, _ in first.posts + rest.posts) == ["C1", "C2", "C3"]

@@ -79,7 +79,7 @@ def subscribed(subscription: Subscription, next_at: datetime, prefix: str) -> An
     return notice(
         "Digest staat aan",
         f"Dit kanaal krijgt de casus en tip van de week {subscription.slot.describe()}. "
-        f"De eerste komt {when(next_at, subscription.slot)}. Stoppen kan met '{prefix} uit' "
+        f"De volgende komt {when(next_at, subscription.slot)}. Stoppen kan met '{prefix} uit' "
         "of de knop 'Digest uit' onder de digest.",
     )
 

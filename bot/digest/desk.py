@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from datetime import datetime
 
 from bot.answers.actions import BadPayload, decode
 from bot.answers.compose import notice
@@ -17,7 +18,7 @@ from bot.digest.slots import DEFAULT_TIMEZONE, Slot, SlotError, parse_slot
 from bot.matching.text import clean_question, fold
 from bot.store.database import Clock, utc_now
 from bot.store.store import Store
-from bot.store.subscriptions import InactiveReason, Place
+from bot.store.subscriptions import InactiveReason, Place, Subscription
 
 log = logging.getLogger("antenne.digest")
 
@@ -89,7 +90,7 @@ class DigestDesk:
     async def subscribe(self, place: Place, slot: Slot, prefix: str) -> Answer:
         subscription = await self._store.subscriptions.subscribe(place, slot)
         log.info("digest_subscribed", extra={"platform": place.platform, "subscription": subscription.id})
-        return compose.subscribed(subscription, slot.next_after(self._clock()), prefix)
+        return compose.subscribed(subscription, await self._next_post(subscription), prefix)
 
     async def unsubscribe(self, place: Place, prefix: str = "digest") -> Answer:
         subscription = await self._store.subscriptions.get(place)
@@ -104,5 +105,13 @@ class DigestDesk:
         if subscription is None:
             return compose.status(None, None, None, prefix)
         history = await self._store.ledger.history(subscription.id)
-        next_at = subscription.slot.next_after(self._clock()) if subscription.active else None
+        next_at = await self._next_post(subscription) if subscription.active else None
         return compose.status(subscription, next_at, history[-1] if history else None, prefix)
+
+    async def _next_post(self, subscription: Subscription) -> datetime:
+        """The next slot in a week that has had no digest yet (one per ISO week, whatever the slot)."""
+        slot = subscription.slot
+        moment = slot.next_after(self._clock())
+        if await self._store.ledger.entry(subscription.id, slot.iso_week(moment)) is not None:
+            moment = slot.next_after(moment)
+        return moment

@@ -80,8 +80,12 @@ class DigestScheduler:
 
     # -- one run ---------------------------------------------------------------------
 
-    async def run_due(self, *, now_for_everyone: bool = False) -> RunSummary:
-        """Post every digest that is due. `now_for_everyone` treats this week as due everywhere (run-now)."""
+    async def run_due(self, *, now_for_everyone: bool = False, stop: asyncio.Event | None = None) -> RunSummary:
+        """Post every digest that is due. `now_for_everyone` treats this week as due everywhere (run-now).
+
+        With Slack's pacing a run over many channels takes minutes; once `stop` is
+        set no new digest is claimed, so a shutdown never cuts one off mid-post.
+        """
         now = self._clock()
         summary = RunSummary()
         paused: set[tuple[str, str]] = set()
@@ -92,6 +96,8 @@ class DigestScheduler:
         ]
         known = await self._store.ledger.for_weeks({s.slot.iso_week(slot_at) for s, slot_at in due})
         for subscription, slot_at in due:
+            if stop is not None and stop.is_set():
+                break  # the rest stays unclaimed: another replica, or this one after a restart, posts it
             entry = known.get((subscription.id, subscription.slot.iso_week(slot_at)))
             try:
                 await self._run_one(subscription, slot_at, entry, now, paused, summary)
@@ -209,7 +215,7 @@ class DigestScheduler:
     async def run_forever(self, stop: asyncio.Event, interval: float = 60.0) -> None:
         while not stop.is_set():
             try:
-                await self.run_due()
+                await self.run_due(stop=stop)
                 await self.maintain()
             except Exception as exc:  # the database may be briefly unreachable: try next tick
                 log.error("digest_tick_failed", extra={"error": type(exc).__name__})
