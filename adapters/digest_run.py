@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 
 from bot.cli import knowledge_base_or_exit
 from bot.config import Settings
@@ -55,7 +54,7 @@ async def _run_now(settings: Settings) -> RunSummary:
             from adapters.teams.http import build_authentication
 
             senders["teams"] = TeamsDigestSender(CloudAdapter(build_authentication(settings)), settings.teams_app_id)
-        scheduler = DigestScheduler(kb, store, senders, grace=timedelta(hours=settings.digest_grace_hours))
+        scheduler = DigestScheduler.from_settings(settings, kb, store, senders)
         return await scheduler.run_due(now_for_everyone=True)
     finally:
         if session is not None:

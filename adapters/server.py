@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from aiohttp import web
 
@@ -187,13 +186,7 @@ def build_app(
         mount_slack(app, settings, antenne, platforms, store, desk, clock)
     if settings.teams_enabled:
         mount_teams(app, settings, antenne, platforms, store, desk, teams_credentials)
-    scheduler = DigestScheduler(
-        antenne.kb,
-        store,
-        platforms.senders,
-        clock=store.db.clock,
-        grace=timedelta(hours=settings.digest_grace_hours),
-    )
+    scheduler = DigestScheduler.from_settings(settings, antenne.kb, store, platforms.senders)
     app[SCHEDULER_KEY] = scheduler
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -256,7 +249,7 @@ def announce(settings: Settings, platforms: Platforms) -> None:
 def serve(settings: Settings) -> int:
     setup_logging(settings.log_level)
     store = Store.from_settings(settings)
-    recorder = Recorder(store, keep_unanswered=settings.log_unanswered)
+    recorder = Recorder(store)
     antenne = Antenne(
         knowledge_base_or_exit(settings.content_dir),
         max_question_chars=settings.max_question_chars,

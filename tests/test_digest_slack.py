@@ -30,7 +30,7 @@ async def slack(kb, sqlite_store):
             "ANTENNE_SLACK_DIGEST_INTERVAL_MS": "0",
         }
     )
-    recorder = Recorder(sqlite_store, keep_unanswered=True)
+    recorder = Recorder(sqlite_store)
     antenne = Antenne(kb, on_feedback=recorder.feedback, on_unanswered=recorder.unanswered)
     app = build_app(settings, antenne, store=sqlite_store, recorder=recorder, clock=Clock())
     runner, port = await start_app(app)

@@ -34,7 +34,7 @@ SETTINGS = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": APP_PASSWORD, 
 async def teams(kb, signing_key, sqlite_store):  # noqa: F811 - the fixture imported above
     signing_key.install()
     connector = await FakeConnector().start()
-    recorder = Recorder(sqlite_store, keep_unanswered=False)
+    recorder = Recorder(sqlite_store)
     app = build_app(
         load_settings(SETTINGS),
         Antenne(kb, on_feedback=recorder.feedback),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.answers.model import Answer
+from bot.config import Settings
 from bot.content.model import KnowledgeBase
 from bot.digest.compose import digest_for
 from bot.digest.delivery import Delivery, DeliveryStatus, DigestSender
@@ -77,6 +78,12 @@ class DigestScheduler:
         self.grace = grace
         self._retry_delay = retry_delay
         self._last_purge: datetime | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, kb: KnowledgeBase, store: Store, senders: Mapping[str, DigestSender]
+    ) -> DigestScheduler:
+        return cls(kb, store, senders, clock=store.db.clock, grace=timedelta(hours=settings.digest_grace_hours))
 
     # -- one run ---------------------------------------------------------------------
 

@@ -10,8 +10,8 @@ import asyncio
 import fcntl
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,12 +83,11 @@ class Database:
             sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(_PROCESS_MIGRATION_LOCK.acquire)
         try:
-            with _file_lock(sqlite_file.with_name(sqlite_file.name + ".migrate-lock") if sqlite_file else None) as wait:
-                await wait()
-                async with self.engine.begin() as connection:
-                    if self.dialect == "postgresql":
-                        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-                    await connection.run_sync(_upgrade)
+            lock_file = sqlite_file.with_name(sqlite_file.name + ".migrate-lock") if sqlite_file else None
+            async with _file_lock(lock_file), self.engine.begin() as connection:
+                if self.dialect == "postgresql":
+                    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                await connection.run_sync(_upgrade)
         finally:
             _PROCESS_MIGRATION_LOCK.release()
         log.info("store_ready", extra={"database": safe_url(self.url)})
@@ -127,23 +126,16 @@ class Database:
         await self.engine.dispose()
 
 
-@contextmanager
-def _file_lock(path: Path | None) -> Iterator[Callable[[], Awaitable[None]]]:
-    """An exclusive flock on `path` for the duration of the block; call the yielded wait() first."""
+@asynccontextmanager
+async def _file_lock(path: Path | None) -> AsyncIterator[None]:
+    """An exclusive flock on `path` (nothing for None) for the duration of the block."""
     if path is None:
-
-        async def nothing() -> None:
-            return None
-
-        yield nothing
+        yield
         return
     with path.open("a") as handle:
-
-        async def wait() -> None:
-            await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
-
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
         try:
-            yield wait
+            yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 

@@ -20,9 +20,8 @@ MAX_PENDING = 10_000
 
 
 class Recorder:
-    def __init__(self, store: Store, *, keep_unanswered: bool) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self.keep_unanswered = keep_unanswered
         self._queue: asyncio.Queue[tuple[str, Callable[[], Awaitable[None]]]] = asyncio.Queue(MAX_PENDING)
         self._task: asyncio.Task[None] | None = None
 
@@ -30,8 +29,8 @@ class Recorder:
         self._submit("feedback", lambda: self._store.feedback.record(feedback.item_id, feedback.vote))
 
     def unanswered(self, question: str) -> None:
-        if self.keep_unanswered:
-            self._submit("unanswered", lambda: self._store.unanswered.record(question))
+        """Wired as the core's sink only when ANTENNE_LOG_UNANSWERED is on."""
+        self._submit("unanswered", lambda: self._store.unanswered.record(question))
 
     def _submit(self, kind: str, write: Callable[[], Awaitable[None]]) -> None:
         try:
