@@ -11,14 +11,13 @@ RUN useradd --create-home --uid 10001 antenne \
  && mkdir /data && chown antenne /data
 
 COPY pyproject.toml README.md ./
+COPY antenne ./antenne
 COPY bot ./bot
 COPY adapters ./adapters
-COPY teams ./teams
-RUN pip install .
 COPY content ./content
+RUN pip install .
 
-ENV ANTENNE_CONTENT_DIR=/app/content \
-    ANTENNE_HOST=0.0.0.0 \
+ENV ANTENNE_HOST=0.0.0.0 \
     ANTENNE_PORT=3978 \
     ANTENNE_DATA_DIR=/data
 

@@ -10,17 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import antenne_for, build_parser, run, settings_or_exit
+from antenne.bot.cli import antenne_for, build_parser, run, settings_or_exit
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from adapters.console.chat import chat
+    from antenne.adapters.console.chat import chat
 
     return chat(antenne_for(settings_or_exit()), sys.stdin, sys.stdout, sys.stdin.isatty())
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from adapters.server import serve
+    from antenne.adapters.server import serve
 
     return serve(settings_or_exit())
 
@@ -28,7 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_teams_package(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from adapters.teams.package import PackageError, build_package
+    from antenne.adapters.teams.package import PackageError, build_package
 
     app_id = args.app_id or settings_or_exit().teams_app_id
     try:
@@ -41,7 +41,7 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
 
 
 def cmd_digest_run_now(args: argparse.Namespace) -> int:
-    from adapters.digest_run import run_now
+    from antenne.adapters.digest_run import run_now
 
     return run_now(settings_or_exit())
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.cli import knowledge_base_or_exit
-from bot.config import Settings
-from bot.digest.delivery import DigestSender
-from bot.digest.scheduler import DigestScheduler, RunSummary
-from bot.logs import setup_logging
-from bot.store.store import Store
+from antenne.bot.cli import knowledge_base_or_exit
+from antenne.bot.config import Settings
+from antenne.bot.digest.delivery import DigestSender
+from antenne.bot.digest.scheduler import DigestScheduler, RunSummary
+from antenne.bot.logs import setup_logging
+from antenne.bot.store.store import Store
 
 log = logging.getLogger("antenne.digest")
 
@@ -40,18 +40,16 @@ async def _run_now(settings: Settings) -> RunSummary:
     try:
         if settings.slack_enabled:
             import aiohttp
-
-            from adapters.server import slack_client
-            from adapters.slack.digest import SlackDigestSender
+            from antenne.adapters.server import slack_client
+            from antenne.adapters.slack.digest import SlackDigestSender
 
             client = slack_client(settings)
             client.session = session = aiohttp.ClientSession()
             senders["slack"] = SlackDigestSender(client, min_interval=settings.slack_digest_interval)
         if settings.teams_enabled:
+            from antenne.adapters.teams.digest import TeamsDigestSender
+            from antenne.adapters.teams.http import build_authentication
             from botbuilder.integration.aiohttp import CloudAdapter
-
-            from adapters.teams.digest import TeamsDigestSender
-            from adapters.teams.http import build_authentication
 
             senders["teams"] = TeamsDigestSender(CloudAdapter(build_authentication(settings)), settings.teams_app_id)
         scheduler = DigestScheduler.from_settings(settings, kb, store, senders)

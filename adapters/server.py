@@ -15,17 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
-
-from bot.cli import knowledge_base_or_exit
-from bot.config import Settings
-from bot.digest.delivery import DigestSender
-from bot.digest.desk import DigestDesk, default_slot
-from bot.digest.scheduler import DigestScheduler
-from bot.logs import setup_logging
-from bot.service import Antenne
-from bot.store.database import safe_url
-from bot.store.recorder import Recorder
-from bot.store.store import Store
+from antenne.bot.cli import knowledge_base_or_exit
+from antenne.bot.config import Settings
+from antenne.bot.digest.delivery import DigestSender
+from antenne.bot.digest.desk import DigestDesk, default_slot
+from antenne.bot.digest.scheduler import DigestScheduler
+from antenne.bot.logs import setup_logging
+from antenne.bot.service import Antenne
+from antenne.bot.store.database import safe_url
+from antenne.bot.store.recorder import Recorder
+from antenne.bot.store.store import Store
 
 log = logging.getLogger("antenne.server")
 
@@ -86,9 +85,9 @@ def mount_slack(
     desk: DigestDesk,
     clock: Callable[[], float],
 ) -> None:
-    from adapters.slack.app import build_slack_app
-    from adapters.slack.digest import SlackDigestSender
-    from adapters.slack.http import AckFirstDispatcher, RequestVerifier, slack_events_handler
+    from antenne.adapters.slack.app import build_slack_app
+    from antenne.adapters.slack.digest import SlackDigestSender
+    from antenne.adapters.slack.http import AckFirstDispatcher, RequestVerifier, slack_events_handler
 
     client = slack_client(settings)
     bolt_app = build_slack_app(antenne, client, store.dedupe, desk)
@@ -145,11 +144,10 @@ def mount_teams(
     desk: DigestDesk,
     credentials_factory: object | None,
 ) -> None:
+    from antenne.adapters.teams.bot import AntenneTeamsBot
+    from antenne.adapters.teams.digest import TeamsDigestSender
+    from antenne.adapters.teams.http import build_authentication, teams_messages_handler
     from botbuilder.integration.aiohttp import CloudAdapter
-
-    from adapters.teams.bot import AntenneTeamsBot
-    from adapters.teams.digest import TeamsDigestSender
-    from adapters.teams.http import build_authentication, teams_messages_handler
 
     authentication = build_authentication(settings, credentials_factory)  # type: ignore[arg-type]
     adapter = CloudAdapter(authentication)

@@ -24,16 +24,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.content.loader import load_knowledge_base
-from bot.content.paths import default_content_dir
-from bot.digest.compose import digest_for
-from bot.digest.delivery import Delivery
-from bot.digest.rotation import next_items
-from bot.digest.scheduler import DigestScheduler
-from bot.digest.slots import Slot
-from bot.store.database import sqlalchemy_url
-from bot.store.store import Store
-from bot.store.subscriptions import Place
+from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.paths import default_content_dir
+from antenne.bot.digest.compose import digest_for
+from antenne.bot.digest.delivery import Delivery
+from antenne.bot.digest.rotation import next_items
+from antenne.bot.digest.scheduler import DigestScheduler
+from antenne.bot.digest.slots import Slot
+from antenne.bot.store.database import sqlalchemy_url
+from antenne.bot.store.store import Store
+from antenne.bot.store.subscriptions import Place
 
 SLOT_AT = datetime.fromisoformat("2026-11-23T08:00:00+00:00")
 BEFORE = datetime.fromisoformat("2026-11-23T07:00:00+00:00")

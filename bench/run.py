@@ -23,15 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.model import KnowledgeBase
+from antenne.bot.content.paths import default_content_dir
+from antenne.bot.evaluation import EvalQuestion, load_questions
+from antenne.bot.matching.matcher import Matcher
+from antenne.bot.matching.text import tokens
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
-from bot.content.loader import load_knowledge_base
-from bot.content.model import KnowledgeBase
-from bot.content.paths import default_content_dir
-from bot.evaluation import EvalQuestion, load_questions
-from bot.matching.matcher import Matcher
-from bot.matching.text import tokens
 from tests.test_evaluation import typo_variants
 
 PUBLIC = ROOT.parent / "shared" / "eval" / "public.yaml"
@@ -189,7 +189,7 @@ def accuracy(rank: Callable[[str], list[str] | None], qs: list[EvalQuestion]) ->
 
 def cold_start_ms(runs: int) -> float:
     exe = ROOT / ".venv" / "bin" / "antenne"
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "antenne"]
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -178,7 +178,7 @@ async def main() -> None:
             "antenne serve (Slack adapter)",
             antenne_port,
             subprocess.Popen(
-                [sys.executable, *os.environ.get("BENCH_PROFILE", "").split(), "-m", "adapters.cli", "serve"],
+                [sys.executable, *os.environ.get("BENCH_PROFILE", "").split(), "-m", "antenne", "serve"],
                 env=env,
                 cwd=ROOT,
             ),

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.content.issues import ContentError
-from bot.content.loader import load_knowledge_base
-from bot.content.model import KnowledgeBase
-from bot.matching.matcher import MatchOutcome
-from bot.service import Antenne
+from antenne.bot.config import ConfigError, Settings, load_settings
+from antenne.bot.content.issues import ContentError
+from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.model import KnowledgeBase
+from antenne.bot.matching.matcher import MatchOutcome
+from antenne.bot.service import Antenne
 
 if TYPE_CHECKING:
-    from bot.store.store import Store
+    from antenne.bot.store.store import Store
 
 EXIT_CONTENT = 1
 EXIT_CONFIG = 2
@@ -62,7 +62,7 @@ def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.answers.render_text import render_text
+    from antenne.bot.answers.render_text import render_text
 
     antenne = antenne_for(settings_or_exit())
     if args.question == ["-"]:
@@ -84,7 +84,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_tip(args: argparse.Namespace) -> int:
-    from bot.answers.render_text import render_text
+    from antenne.bot.answers.render_text import render_text
 
     print(render_text(antenne_for(settings_or_exit()).tip(" ".join(args.topic)), show_actions=False))
     return 0
@@ -145,8 +145,8 @@ def cmd_content_export(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import evaluate, format_report, load_questions
-    from bot.matching.matcher import Matcher
+    from antenne.bot.evaluation import evaluate, format_report, load_questions
+    from antenne.bot.matching.matcher import Matcher
 
     config = settings_or_exit()
     try:
@@ -163,7 +163,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[str]]) -> str:
-    from bot.store.store import Store
+    from antenne.bot.store.store import Store
 
     store = Store.from_settings(settings)
     try:
@@ -183,7 +183,7 @@ def _run_with_store(work: Callable[[Store], Awaitable[str]]) -> int:
 
 
 def cmd_digest_list(args: argparse.Namespace) -> int:
-    from bot.reports import subscriptions_table
+    from antenne.bot.reports import subscriptions_table
 
     async def work(store: Store) -> str:
         last = {entry.subscription_id: entry for entry in await store.ledger.all()}  # ordered: the last wins
@@ -193,10 +193,10 @@ def cmd_digest_list(args: argparse.Namespace) -> int:
 
 
 def cmd_digest_preview(args: argparse.Namespace) -> int:
-    from bot.answers.render_text import render_text
-    from bot.digest.compose import digest_for
-    from bot.digest.rotation import next_items
-    from bot.digest.slots import Slot
+    from antenne.bot.answers.render_text import render_text
+    from antenne.bot.digest.compose import digest_for
+    from antenne.bot.digest.rotation import next_items
+    from antenne.bot.digest.slots import Slot
 
     settings = settings_or_exit()
     kb = knowledge_base_or_exit(settings.content_dir)
@@ -218,7 +218,7 @@ def cmd_digest_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.reports import feedback_report
+    from antenne.bot.reports import feedback_report
 
     settings = settings_or_exit()
     kb = knowledge_base_or_exit(settings.content_dir)

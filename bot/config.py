@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.paths import default_content_dir
-from bot.digest.slots import DEFAULT_TIMEZONE, valid_timezone
-from bot.matching.text import MAX_QUESTION_CHARS
-from bot.store.urls import DatabaseUrlError, sqlalchemy_url
+from antenne.bot.content.paths import default_content_dir
+from antenne.bot.digest.slots import DEFAULT_TIMEZONE, valid_timezone
+from antenne.bot.matching.text import MAX_QUESTION_CHARS
+from antenne.bot.store.urls import DatabaseUrlError, sqlalchemy_url
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TEAMS_MODES = ("OFF", "DEVELOPMENT", "PRODUCTION")

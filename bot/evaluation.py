@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
-from bot.matching.matcher import Matcher, MatchOutcome, Result
+from antenne.bot.matching.matcher import Matcher, MatchOutcome, Result
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.content.model import KnowledgeBase
-from bot.digest.compose import when
-from bot.store.feedback import FrequentQuestion, ItemVotes
-from bot.store.ledger import LedgerEntry
-from bot.store.subscriptions import Subscription
+from antenne.bot.content.model import KnowledgeBase
+from antenne.bot.digest.compose import when
+from antenne.bot.store.feedback import FrequentQuestion, ItemVotes
+from antenne.bot.store.ledger import LedgerEntry
+from antenne.bot.store.subscriptions import Subscription
 
 STATUS_WORD = {
     "unsubscribed": "uitgezet",

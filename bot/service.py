@@ -11,13 +11,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answers import compose
-from bot.answers.actions import ActionPayload, BadPayload, decode
-from bot.answers.model import ActionKind, Answer
-from bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
-from bot.matching.analyzer import AnalysedQuery, content_words
-from bot.matching.matcher import Decision, Matcher, MatchOutcome
-from bot.matching.text import MAX_QUESTION_CHARS, clean_question, fold
+from antenne.bot.answers import compose
+from antenne.bot.answers.actions import ActionPayload, BadPayload, decode
+from antenne.bot.answers.model import ActionKind, Answer
+from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
+from antenne.bot.matching.analyzer import AnalysedQuery, content_words
+from antenne.bot.matching.matcher import Decision, Matcher, MatchOutcome
+from antenne.bot.matching.text import MAX_QUESTION_CHARS, clean_question, fold
 
 log = logging.getLogger(__name__)
 

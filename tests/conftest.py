@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from bot.content.loader import load_knowledge_base
-from bot.content.model import KnowledgeBase
-from bot.content.paths import default_content_dir
-from bot.service import Antenne
-from bot.store.database import sqlalchemy_url
-from bot.store.store import Store
+from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.model import KnowledgeBase
+from antenne.bot.content.paths import default_content_dir
+from antenne.bot.service import Antenne
+from antenne.bot.store.database import sqlalchemy_url
+from antenne.bot.store.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

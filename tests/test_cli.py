@@ -6,12 +6,12 @@ import json
 import subprocess
 import sys
 
-from adapters.console.chat import chat
+from antenne.adapters.console.chat import chat
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", *args],
+        [sys.executable, "-m", "antenne", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -85,7 +85,7 @@ def test_eval_command(tmp_path):
 
 def test_bad_configuration_is_reported(monkeypatch):
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "x"],
+        [sys.executable, "-m", "antenne", "ask", "x"],
         capture_output=True,
         text=True,
         check=False,

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from antenne.bot.content.issues import ContentError
+from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.model import Audience
+from antenne.bot.content.paths import default_content_dir
 
-from bot.content.issues import ContentError
-from bot.content.loader import load_knowledge_base
-from bot.content.model import Audience
-from bot.content.paths import default_content_dir
 from tests.conftest import INVENTORY
 
 SAMENSPEL = (
@@ -91,7 +91,7 @@ def test_information_theme_answers_could_peter_have_prevented_it(kb):
 
 def test_bundled_content_found_from_any_directory(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "content", "check"], cwd=tmp_path, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "antenne", "content", "check"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     assert "11 casussen" in result.stdout
@@ -198,7 +198,7 @@ def test_missing_inventory_id_and_file_name_mismatch(content_copy):
 def test_cli_check_exits_1_with_the_messages(content_copy):
     edit(content_copy / "cases" / "wij-bouwen-een-wijk.yaml", "soort: casus", "soort: thema")
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "content", "check", str(content_copy)],
+        [sys.executable, "-m", "antenne", "content", "check", str(content_copy)],
         capture_output=True,
         text=True,
         check=False,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from antenne.bot.answers.model import AnswerKind
+from antenne.bot.digest.desk import DigestDesk
+from antenne.bot.digest.scheduler import DigestScheduler
+from antenne.bot.digest.slots import Slot
+from antenne.bot.store.subscriptions import InactiveReason, Place
 
-from bot.answers.model import AnswerKind
-from bot.digest.desk import DigestDesk
-from bot.digest.scheduler import DigestScheduler
-from bot.digest.slots import Slot
-from bot.store.subscriptions import InactiveReason, Place
 from tests.test_scheduler import RecordingSender
 
 PLACE = Place("teams", "tenant-1", "19:kanaal", {"serviceUrl": "https://smba.example/"})
@@ -66,8 +66,8 @@ async def test_unreadable_commands_get_help_or_a_precise_error(store, clock):
 
 
 async def test_the_off_button_is_recognised_only_from_our_own_payload():
-    from bot.answers.actions import ActionPayload, encode
-    from bot.answers.model import ActionKind
+    from antenne.bot.answers.actions import ActionPayload, encode
+    from antenne.bot.answers.model import ActionKind
 
     assert DigestDesk.is_off_button(encode(ActionPayload(ActionKind.DIGEST_OFF)))
     assert not DigestDesk.is_off_button(encode(ActionPayload(ActionKind.FEEDBACK_UP, "x")))

@@ -8,11 +8,11 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from antenne.bot.digest.slots import Slot
+from antenne.bot.store.database import sqlalchemy_url
+from antenne.bot.store.store import Store
+from antenne.bot.store.subscriptions import InactiveReason, Place
 
-from bot.digest.slots import Slot
-from bot.store.database import sqlalchemy_url
-from bot.store.store import Store
-from bot.store.subscriptions import InactiveReason, Place
 from tests.fakes.slack_api import TEAM_ID, FakeSlack
 
 
@@ -20,7 +20,7 @@ def antenne(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     import subprocess
 
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", *args],
+        [sys.executable, "-m", "antenne", *args],
         env={**os.environ, **env},
         capture_output=True,
         text=True,

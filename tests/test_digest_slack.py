@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from antenne.adapters.server import SCHEDULER_KEY, build_app
+from antenne.bot.config import load_settings
+from antenne.bot.digest.slots import Slot
+from antenne.bot.service import Antenne
+from antenne.bot.store.recorder import Recorder
+from antenne.bot.store.subscriptions import InactiveReason, Place
 
-from adapters.server import SCHEDULER_KEY, build_app
-from bot.config import load_settings
-from bot.digest.slots import Slot
-from bot.service import Antenne
-from bot.store.recorder import Recorder
-from bot.store.subscriptions import InactiveReason, Place
 from tests.fakes.slack_api import TEAM_ID, FakeSlack, start_app
 from tests.test_slack import SECRET, Clock, SlackServer, all_text, buttons, mention
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from antenne.adapters.server import SCHEDULER_KEY, build_app
+from antenne.adapters.teams.digest import TeamsDigestSender
+from antenne.adapters.teams.http import build_authentication
+from antenne.bot.config import load_settings
+from antenne.bot.digest.delivery import DeliveryStatus
+from antenne.bot.digest.rotation import next_items
+from antenne.bot.digest.scheduler import DigestScheduler
+from antenne.bot.digest.slots import Slot
+from antenne.bot.service import Antenne
+from antenne.bot.store.recorder import Recorder
+from antenne.bot.store.subscriptions import InactiveReason, Place
 from botbuilder.integration.aiohttp import CloudAdapter
 
-from adapters.server import SCHEDULER_KEY, build_app
-from adapters.teams.digest import TeamsDigestSender
-from adapters.teams.http import build_authentication
-from bot.config import load_settings
-from bot.digest.delivery import DeliveryStatus
-from bot.digest.rotation import next_items
-from bot.digest.scheduler import DigestScheduler
-from bot.digest.slots import Slot
-from bot.service import Antenne
-from bot.store.recorder import Recorder
-from bot.store.subscriptions import InactiveReason, Place
 from tests.fakes.bot_connector import (
     APP_ID,
     APP_PASSWORD,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from antenne.bot.evaluation import EvalQuestion, evaluate, load_questions
+from antenne.bot.matching.matcher import Matcher
+from antenne.bot.matching.text import tokens
 
-from bot.evaluation import EvalQuestion, evaluate, load_questions
-from bot.matching.matcher import Matcher
-from bot.matching.text import tokens
 from tests.conftest import DEV_EVAL, PUBLIC_EVAL
 
 

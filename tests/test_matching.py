@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
-from bot.matching.analyzer import Via
-from bot.matching.matcher import Decision, Matcher
-from bot.matching.text import clean_question, normalise
+from antenne.bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
+from antenne.bot.matching.analyzer import Via
+from antenne.bot.matching.matcher import Decision, Matcher
+from antenne.bot.matching.text import clean_question, normalise
 
 
 def test_normalise_strips_markup_diacritics_and_urls():

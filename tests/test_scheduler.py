@@ -7,14 +7,14 @@ from collections import deque
 from datetime import timedelta
 
 import pytest
+from antenne.bot.answers.model import ActionKind, Answer, AnswerKind
+from antenne.bot.digest.delivery import Delivery, DeliveryStatus
+from antenne.bot.digest.scheduler import DigestScheduler
+from antenne.bot.digest.slots import Slot
+from antenne.bot.store.ledger import LedgerStatus
+from antenne.bot.store.store import Store
+from antenne.bot.store.subscriptions import InactiveReason, Place, Subscription
 
-from bot.answers.model import ActionKind, Answer, AnswerKind
-from bot.digest.delivery import Delivery, DeliveryStatus
-from bot.digest.scheduler import DigestScheduler
-from bot.digest.slots import Slot
-from bot.store.ledger import LedgerStatus
-from bot.store.store import Store
-from bot.store.subscriptions import InactiveReason, Place, Subscription
 from tests.conftest import FakeClock
 
 

@@ -11,8 +11,7 @@ import time
 import urllib.request
 
 import pytest
-
-from bot.config import ConfigError, load_settings
+from antenne.bot.config import ConfigError, load_settings
 
 
 def free_port() -> int:
@@ -26,7 +25,7 @@ def test_serve_starts_without_credentials_and_stops_gracefully_on_sigterm(tmp_pa
     env = {**os.environ, "ANTENNE_PORT": str(port), "ANTENNE_DATA_DIR": str(tmp_path)}
     env = {k: v for k, v in env.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
     process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "serve"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "antenne", "serve"], env=env, stderr=subprocess.PIPE, text=True
     )
     try:
         deadline = time.monotonic() + 20
@@ -75,7 +74,7 @@ def test_serve_refuses_bad_configuration_with_a_readable_message():
     env.pop("SLACK_SIGNING_SECRET", None)
     env.pop("SLACK_APP_TOKEN", None)
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "serve"],
+        [sys.executable, "-m", "antenne", "serve"],
         env=env,
         capture_output=True,
         text=True,
@@ -92,7 +91,7 @@ def test_serve_stops_with_a_clear_log_line_when_the_database_is_unreachable(tmp_
         "ANTENNE_PORT": str(free_port()),
         "DATABASE_URL": "postgresql://antenne:geheim@127.0.0.1:1/antenne",
     }
-    command = [sys.executable, "-m", "adapters.cli", "serve"]
+    command = [sys.executable, "-m", "antenne", "serve"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1
     assert '"event": "store_unavailable"' in result.stderr and "Traceback" not in result.stderr

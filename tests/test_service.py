@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
-
-from bot.answers.actions import ActionPayload, encode
-from bot.answers.model import ActionKind, AnswerKind
-from bot.answers.render_text import render_text
-from bot.content.model import Audience
-from bot.service import Antenne, Feedback
+from antenne.bot.answers.actions import ActionPayload, encode
+from antenne.bot.answers.model import ActionKind, AnswerKind
+from antenne.bot.answers.render_text import render_text
+from antenne.bot.content.model import Audience
+from antenne.bot.service import Antenne, Feedback
 
 
 def test_case_answer_has_story_lesson_next_steps_tips_and_source(antenne):

@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from antenne.adapters.server import build_app
+from antenne.adapters.slack.http import RequestVerifier
+from antenne.bot.config import load_settings
+from antenne.bot.service import Antenne, Feedback
 
-from adapters.server import build_app
-from adapters.slack.http import RequestVerifier
-from bot.config import load_settings
-from bot.service import Antenne, Feedback
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack, sign, start_app
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -300,8 +300,8 @@ async def test_every_button_has_a_working_handler(slack):
 
 
 async def test_did_you_mean_buttons(slack, kb):
-    from bot.answers.actions import ActionPayload, encode
-    from bot.answers.model import ActionKind
+    from antenne.bot.answers.actions import ActionPayload, encode
+    from antenne.bot.answers.model import ActionKind
 
     choose = {
         "action_id": "antenne_kies_0",
@@ -531,7 +531,7 @@ async def test_server_without_slack_credentials(kb, caplog, tmp_path):
 
 
 async def test_dispatcher_drains_on_stop_and_sheds_load_when_full():
-    from adapters.slack.http import AckFirstDispatcher
+    from antenne.adapters.slack.http import AckFirstDispatcher
 
     class SlowBolt:
         def __init__(self) -> None:

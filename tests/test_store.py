@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from antenne.bot.digest.slots import Slot
+from antenne.bot.store.database import DatabaseUrlError, safe_url, sqlalchemy_url
+from antenne.bot.store.schema import metadata
+from antenne.bot.store.store import Store
+from antenne.bot.store.subscriptions import InactiveReason, Place
 from sqlalchemy import text
-
-from bot.digest.slots import Slot
-from bot.store.database import DatabaseUrlError, safe_url, sqlalchemy_url
-from bot.store.schema import metadata
-from bot.store.store import Store
-from bot.store.subscriptions import InactiveReason, Place
 
 PLACE = Place("slack", "T0GEMEENTE", "C0KANAAL", {"channel": "C0KANAAL", "team": "T0GEMEENTE"})
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import aiohttp
 import pytest
+from antenne.adapters.server import build_app
+from antenne.bot.config import ConfigError, load_settings
+from antenne.bot.service import Antenne, Feedback
+from antenne.bot.store.references import ReferenceStore
 
-from adapters.server import build_app
-from bot.config import ConfigError, load_settings
-from bot.service import Antenne, Feedback
-from bot.store.references import ReferenceStore
 from tests.fakes.bot_connector import (
     APP_ID,
     APP_PASSWORD,
@@ -200,8 +200,8 @@ async def test_every_card_action_has_a_working_handler(teams):
 
 
 async def test_did_you_mean_actions(teams):
-    from bot.answers.actions import ActionPayload, encode
-    from bot.answers.model import ActionKind
+    from antenne.bot.answers.actions import ActionPayload, encode
+    from antenne.bot.answers.model import ActionKind
 
     choose = {"antenne": encode(ActionPayload(ActionKind.CHOOSE, "dijkgraaf-stapt-terug", "x"))}
     none = {"antenne": encode(ActionPayload(ActionKind.NONE_OF_THESE, question="x"))}
@@ -346,7 +346,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_teams_package(tmp_path):
     output = tmp_path / "antenne.zip"
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "teams-package", "--app-id", APP_ID, "--output", str(output)],
+        [sys.executable, "-m", "antenne", "teams-package", "--app-id", APP_ID, "--output", str(output)],
         capture_output=True,
         text=True,
         check=False,

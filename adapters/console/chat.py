@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.answers.model import ActionKind, Answer, AnswerKind
-from bot.answers.render_text import render_text
-from bot.service import Antenne
+from antenne.bot.answers.model import ActionKind, Answer, AnswerKind
+from antenne.bot.answers.render_text import render_text
+from antenne.bot.service import Antenne
 
 CHAT_HELP = (
     "Typ je vraag. Verder: 'tip [onderwerp]', 'meer', 'andere tip', 'waarom', een nummer om een "

@@ -11,18 +11,17 @@ import logging
 import re
 from typing import Any
 
+from antenne.adapters.slack.blocks import ACTION_PREFIX, SHARE_ACTION_ID, fallback_text, render_blocks
+from antenne.bot.answers.model import ActionKind, Answer
+from antenne.bot.digest.desk import DigestDesk
+from antenne.bot.logs import quiet_libraries
+from antenne.bot.service import Antenne
+from antenne.bot.store.dedupe import Deduplicator
+from antenne.bot.store.subscriptions import Place
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-
-from adapters.slack.blocks import ACTION_PREFIX, SHARE_ACTION_ID, fallback_text, render_blocks
-from bot.answers.model import ActionKind, Answer
-from bot.digest.desk import DigestDesk
-from bot.logs import quiet_libraries
-from bot.service import Antenne
-from bot.store.dedupe import Deduplicator
-from bot.store.subscriptions import Place
 
 log = logging.getLogger("antenne.slack")
 

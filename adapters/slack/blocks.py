@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answers.model import Action, ActionKind, Answer, AnswerKind
+from antenne.bot.answers.model import Action, ActionKind, Answer, AnswerKind
 
 HEADER_MAX = 150
 TEXT_MAX = 3000

@@ -14,13 +14,12 @@ import time
 from collections.abc import Awaitable, Callable
 
 import aiohttp
+from antenne.adapters.slack.blocks import fallback_text, render_blocks
+from antenne.bot.answers.model import Answer
+from antenne.bot.digest.delivery import Delivery, DeliveryStatus
+from antenne.bot.store.subscriptions import InactiveReason, Subscription
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-
-from adapters.slack.blocks import fallback_text, render_blocks
-from bot.answers.model import Answer
-from bot.digest.delivery import Delivery, DeliveryStatus
-from bot.store.subscriptions import InactiveReason, Subscription
 
 log = logging.getLogger("antenne.slack")
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from antenne.adapters.teams.cards import DATA_KEY, render_card
+from antenne.bot.answers.compose import notice
+from antenne.bot.answers.model import Answer
+from antenne.bot.digest.desk import DigestDesk
+from antenne.bot.service import Antenne
+from antenne.bot.store.references import ReferenceStore
+from antenne.bot.store.subscriptions import Place
 from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount
 from botframework.connector.auth import AuthenticationConstants
-
-from adapters.teams.cards import DATA_KEY, render_card
-from bot.answers.compose import notice
-from bot.answers.model import Answer
-from bot.digest.desk import DigestDesk
-from bot.service import Antenne
-from bot.store.references import ReferenceStore
-from bot.store.subscriptions import Place
 
 log = logging.getLogger("antenne.teams")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answers.model import Answer, AnswerKind
+from antenne.bot.answers.model import Answer, AnswerKind
 
 CARD_VERSION = "1.5"
 DATA_KEY = "antenne"  # Action.Submit data: {"antenne": <core payload>}

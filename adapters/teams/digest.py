@@ -12,14 +12,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from antenne.adapters.teams.bot import answer_activity, error_status
+from antenne.bot.answers.model import Answer
+from antenne.bot.digest.delivery import Delivery, DeliveryStatus
+from antenne.bot.store.subscriptions import InactiveReason, Subscription
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
-
-from adapters.teams.bot import answer_activity, error_status
-from bot.answers.model import Answer
-from bot.digest.delivery import Delivery, DeliveryStatus
-from bot.store.subscriptions import InactiveReason, Subscription
 
 log = logging.getLogger("antenne.teams")
 

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
+from antenne.bot.config import Settings
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.auth import ServiceClientCredentialsFactory
-
-from bot.config import Settings
 
 log = logging.getLogger("antenne.teams")
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from importlib import resources
 from pathlib import Path
 
-TEAMS_DIR = Path(__file__).resolve().parents[2] / "teams"
+# The manifest template and icons ship as package data beside this module.
+TEAMS_DIR = Path(str(resources.files("antenne.adapters.teams"))) / "app"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ICONS = ("color.png", "outline.png")
 

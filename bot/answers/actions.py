@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot.answers.model import ActionKind
+from antenne.bot.answers.model import ActionKind
 
 MAX_PAYLOAD_QUESTION = 300
 MAX_VALUE_LENGTH = 1900

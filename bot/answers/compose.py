@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.answers.actions import ActionPayload, encode
-from bot.answers.model import Action, ActionKind, Answer, AnswerKind, Section, TipView
-from bot.content.model import Case, KnowledgeBase, Theme, Tip
-from bot.matching.analyzer import Via
-from bot.matching.matcher import MatchOutcome, Result
+from antenne.bot.answers.actions import ActionPayload, encode
+from antenne.bot.answers.model import Action, ActionKind, Answer, AnswerKind, Section, TipView
+from antenne.bot.content.model import Case, KnowledgeBase, Theme, Tip
+from antenne.bot.matching.analyzer import Via
+from antenne.bot.matching.matcher import MatchOutcome, Result
 
 CASE_LESSONS_SHOWN = 2
 CASE_TIPS_SHOWN = 3

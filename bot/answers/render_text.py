@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.answers.model import ActionKind, Answer
+from antenne.bot.answers.model import ActionKind, Answer
 
 WIDTH = 88
 

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from bot.content.issues import ContentError, ContentIssue
-from bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
-from bot.content.schema import (
+from antenne.bot.content.issues import ContentError, ContentIssue
+from antenne.bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
+from antenne.bot.content.schema import (
     CASE_FIELDS,
     CASE_KIND,
     SOURCE_FIELDS,
@@ -22,7 +21,7 @@ from bot.content.schema import (
     TIP_FIELDS,
     FieldRule,
 )
-from bot.matching.text import normalise
+from antenne.bot.matching.text import normalise
 
 try:  # the C loader is several times faster; fall back where libyaml is absent
     _Loader: type = yaml.CSafeLoader

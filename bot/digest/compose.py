@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.answers.compose import feedback_actions, make_action, notice
-from bot.answers.model import ActionKind, Answer, AnswerKind, Section
-from bot.content.model import Case, KnowledgeBase, Tip
-from bot.digest.slots import WEEKDAY_NAMES, Slot
-from bot.store.ledger import LedgerEntry, LedgerStatus
-from bot.store.subscriptions import InactiveReason, Subscription
+from antenne.bot.answers.compose import feedback_actions, make_action, notice
+from antenne.bot.answers.model import ActionKind, Answer, AnswerKind, Section
+from antenne.bot.content.model import Case, KnowledgeBase, Tip
+from antenne.bot.digest.slots import WEEKDAY_NAMES, Slot
+from antenne.bot.store.ledger import LedgerEntry, LedgerStatus
+from antenne.bot.store.subscriptions import InactiveReason, Subscription
 
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.answers.model import Answer
-from bot.store.subscriptions import InactiveReason, Subscription
+from antenne.bot.answers.model import Answer
+from antenne.bot.store.subscriptions import InactiveReason, Subscription
 
 
 class DeliveryStatus(StrEnum):

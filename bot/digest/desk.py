@@ -10,15 +10,15 @@ import logging
 from collections.abc import Awaitable
 from datetime import datetime
 
-from bot.answers.actions import BadPayload, decode
-from bot.answers.compose import notice
-from bot.answers.model import ActionKind, Answer
-from bot.digest import compose
-from bot.digest.slots import DEFAULT_TIMEZONE, Slot, SlotError, parse_slot
-from bot.matching.text import clean_question, fold
-from bot.store.database import Clock, utc_now
-from bot.store.store import Store
-from bot.store.subscriptions import InactiveReason, Place, Subscription
+from antenne.bot.answers.actions import BadPayload, decode
+from antenne.bot.answers.compose import notice
+from antenne.bot.answers.model import ActionKind, Answer
+from antenne.bot.digest import compose
+from antenne.bot.digest.slots import DEFAULT_TIMEZONE, Slot, SlotError, parse_slot
+from antenne.bot.matching.text import clean_question, fold
+from antenne.bot.store.database import Clock, utc_now
+from antenne.bot.store.store import Store
+from antenne.bot.store.subscriptions import InactiveReason, Place, Subscription
 
 log = logging.getLogger("antenne.digest")
 

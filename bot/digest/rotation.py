@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from bot.content.model import Case, KnowledgeBase, Tip
+from antenne.bot.content.model import Case, KnowledgeBase, Tip
 
 
 def _position(channel_key: str, item_id: str) -> bytes:

@@ -17,16 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.answers.model import Answer
-from bot.config import Settings
-from bot.content.model import KnowledgeBase
-from bot.digest.compose import digest_for
-from bot.digest.delivery import Delivery, DeliveryStatus, DigestSender
-from bot.digest.rotation import next_items
-from bot.store.database import Clock, utc_now
-from bot.store.ledger import LedgerEntry, LedgerStatus
-from bot.store.store import Store
-from bot.store.subscriptions import Subscription
+from antenne.bot.answers.model import Answer
+from antenne.bot.config import Settings
+from antenne.bot.content.model import KnowledgeBase
+from antenne.bot.digest.compose import digest_for
+from antenne.bot.digest.delivery import Delivery, DeliveryStatus, DigestSender
+from antenne.bot.digest.rotation import next_items
+from antenne.bot.store.database import Clock, utc_now
+from antenne.bot.store.ledger import LedgerEntry, LedgerStatus
+from antenne.bot.store.store import Store
+from antenne.bot.store.subscriptions import Subscription
 
 log = logging.getLogger("antenne.digest")
 

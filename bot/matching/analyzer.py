@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
-from bot.matching.stemming import stem
-from bot.matching.synonyms import SynonymTable
-from bot.matching.text import stopwords, tokens
-from bot.matching.typos import TypoCorrector
+from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
+from antenne.bot.matching.stemming import stem
+from antenne.bot.matching.synonyms import SynonymTable
+from antenne.bot.matching.text import stopwords, tokens
+from antenne.bot.matching.typos import TypoCorrector
 
 # How much a derived term counts next to the word the user actually typed.
 WEIGHT_WORD = 1.0

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.matching.analyzer import Analyzer
+from antenne.bot.matching.analyzer import Analyzer
 
 FIELD_WEIGHTS: Mapping[str, float] = {"title": 3.0, "tags": 2.5, "questions": 2.0, "body": 1.0}
 STRONG_FIELDS = ("title", "tags", "questions")  # written by editors to say what an item is about

@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
-from bot.matching.analyzer import AnalysedQuery, Analyzer, Term, Via
-from bot.matching.index import MAX_POSTINGS, Document, TopicIndex
-from bot.matching.text import clean_question, looks_english
+from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
+from antenne.bot.matching.analyzer import AnalysedQuery, Analyzer, Term, Via
+from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
+from antenne.bot.matching.text import clean_question, looks_english
 
 # Answer when the best topic explains most of the question, or a fair part of it
 # with a clearly high score; and never on words found only in a story's body.

@@ -69,7 +69,7 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    raw = resources.files("bot.matching").joinpath("stopwords_nl.txt").read_text(encoding="utf-8")
+    raw = resources.files("antenne.bot.matching").joinpath("stopwords_nl.txt").read_text(encoding="utf-8")
     return frozenset(fold(word) for line in raw.splitlines() if (word := line.split("#", 1)[0].strip()))
 
 

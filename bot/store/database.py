@@ -16,13 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from antenne.bot.store.urls import DatabaseUrlError, sqlalchemy_url
 from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql.dml import Insert
-
-from bot.store.urls import DatabaseUrlError, sqlalchemy_url
 
 __all__ = ["Database", "DatabaseUrlError", "safe_url", "sqlalchemy_url", "utc_now"]
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Protocol
 
+from antenne.bot.store.database import Database
+from antenne.bot.store.schema import event_dedupe
 from sqlalchemy import delete
-
-from bot.store.database import Database
-from bot.store.schema import event_dedupe
 
 DEFAULT_TTL = timedelta(hours=1)
 

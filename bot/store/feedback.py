@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from antenne.bot.privacy import redact
+from antenne.bot.store.database import Database
+from antenne.bot.store.schema import feedback, unanswered
 from sqlalchemy import case, delete, func, insert, select
-
-from bot.privacy import redact
-from bot.store.database import Database
-from bot.store.schema import feedback, unanswered
 
 MAX_QUESTION_CHARS = 500
 

@@ -12,11 +12,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from antenne.bot.store.database import Database
+from antenne.bot.store.schema import digest_ledger
 from sqlalchemy import select, update
 from sqlalchemy.engine import Row
-
-from bot.store.database import Database
-from bot.store.schema import digest_ledger
 
 
 class LedgerStatus(StrEnum):

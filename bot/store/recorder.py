@@ -11,8 +11,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.service import Feedback
-from bot.store.store import Store
+from antenne.bot.service import Feedback
+from antenne.bot.store.store import Store
 
 log = logging.getLogger("antenne.store")
 

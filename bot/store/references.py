@@ -6,11 +6,10 @@ opaque JSON object next to the few fields it needs to find it.
 
 from __future__ import annotations
 
+from antenne.bot.store.database import Database
+from antenne.bot.store.schema import conversation_references
+from antenne.bot.store.subscriptions import Place
 from sqlalchemy import select
-
-from bot.store.database import Database
-from bot.store.schema import conversation_references
-from bot.store.subscriptions import Place
 
 
 class ReferenceStore:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.config import Settings
-from bot.store.database import Clock, Database, utc_now
-from bot.store.dedupe import EventDedupe
-from bot.store.feedback import FeedbackRepository, UnansweredRepository
-from bot.store.ledger import DigestLedger
-from bot.store.references import ReferenceStore
-from bot.store.subscriptions import SubscriptionRepository
+from antenne.bot.config import Settings
+from antenne.bot.store.database import Clock, Database, utc_now
+from antenne.bot.store.dedupe import EventDedupe
+from antenne.bot.store.feedback import FeedbackRepository, UnansweredRepository
+from antenne.bot.store.ledger import DigestLedger
+from antenne.bot.store.references import ReferenceStore
+from antenne.bot.store.subscriptions import SubscriptionRepository
 
 DEFAULT_UNANSWERED_RETENTION = timedelta(days=30)
 

@@ -8,12 +8,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from antenne.bot.digest.slots import Slot
+from antenne.bot.store.database import Database
+from antenne.bot.store.schema import subscriptions
 from sqlalchemy import select, update
 from sqlalchemy.engine import Row
-
-from bot.digest.slots import Slot
-from bot.store.database import Database
-from bot.store.schema import subscriptions
 
 
 class InactiveReason(StrEnum):
