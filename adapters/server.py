@@ -20,6 +20,7 @@ from antenne.bot.config import Settings
 from antenne.bot.digest.delivery import DigestSender
 from antenne.bot.digest.desk import DigestDesk, default_slot
 from antenne.bot.digest.scheduler import DigestScheduler
+from antenne.bot.errors import StoreUnavailable
 from antenne.bot.logs import setup_logging
 from antenne.bot.service import Antenne
 from antenne.bot.store.database import safe_url
@@ -33,10 +34,6 @@ STORE_KEY = web.AppKey("store", Store)
 SCHEDULER_KEY = web.AppKey("scheduler", DigestScheduler)
 SHUTDOWN_TIMEOUT = 10.0
 MAX_REQUEST_BYTES = 1024**2
-
-
-class StoreUnavailable(RuntimeError):
-    """The database could not be opened or migrated at start-up."""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from antenne.bot.config import ConfigError, Settings, load_settings
 from antenne.bot.content.issues import ContentError
 from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.content.model import KnowledgeBase
-from antenne.bot.matching.matcher import MatchOutcome
+from antenne.bot.matching.matcher import outcome_json
 from antenne.bot.service import Antenne
 
 if TYPE_CHECKING:
@@ -48,17 +48,6 @@ def knowledge_base_or_exit(content_dir: Path, inventory: Path | None = None) -> 
 
 def antenne_for(settings: Settings) -> Antenne:
     return Antenne(knowledge_base_or_exit(settings.content_dir), max_question_chars=settings.max_question_chars)
-
-
-def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:
-    """The stable contract used by outside evaluations: do not change its shape."""
-    return {
-        "question": question,
-        "answered": outcome.answered,
-        "results": [
-            {"id": r.id, "kind": r.kind, "theme": r.theme, "title": r.title, "score": r.score} for r in outcome.results
-        ],
-    }
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

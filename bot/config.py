@@ -13,6 +13,7 @@ from pathlib import Path
 
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.digest.slots import DEFAULT_TIMEZONE, valid_timezone
+from antenne.bot.errors import UsageError
 from antenne.bot.matching.text import MAX_QUESTION_CHARS
 from antenne.bot.store.urls import DatabaseUrlError, sqlalchemy_url
 
@@ -21,7 +22,7 @@ TEAMS_MODES = ("OFF", "DEVELOPMENT", "PRODUCTION")
 TEAMS_APP_TYPES = ("MULTITENANT", "SINGLETENANT")
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("Configuratie klopt niet:\n" + "\n".join(f"  - {p}" for p in problems))

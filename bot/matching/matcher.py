@@ -300,3 +300,14 @@ class Matcher:
         if close:
             return MatchOutcome(cleaned, Decision.AMBIGUOUS, (top, *close[: MAX_OPTIONS - 1]), round(best_coverage, 3))
         return MatchOutcome(cleaned, Decision.ANSWERED, results, round(best_coverage, 3))
+
+
+def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:
+    """The stable contract used by outside evaluations: do not change its shape."""
+    return {
+        "question": question,
+        "answered": outcome.answered,
+        "results": [
+            {"id": r.id, "kind": r.kind, "theme": r.theme, "title": r.title, "score": r.score} for r in outcome.results
+        ],
+    }
