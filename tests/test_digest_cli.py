@@ -186,3 +186,33 @@ async def test_run_now_posts_once_per_week_through_slack(env, tmp_path):
         await store.close()
     finally:
         await fake.close()
+
+
+async def test_run_now_names_the_channels_it_left_claimed_or_unknown(env, tmp_path):
+    await seeded(tmp_path / "data")
+    store = Store(sqlalchemy_url("", tmp_path / "data"))
+    await store.start()
+    now = datetime.now(UTC)
+    killed = await store.subscriptions.subscribe(Place("slack", TEAM_ID, "C0GEKLAIMD", {}), Slot(0, 9, 0))
+    await store.ledger.claim(killed.id, killed.slot.iso_week(now), now, ("a", "b"))  # a run killed mid-post
+    timed_out = await store.subscriptions.subscribe(Place("slack", TEAM_ID, "C0TRAAG", {}), Slot(0, 9, 0))
+    entry = await store.ledger.claim(timed_out.id, timed_out.slot.iso_week(now), now, ("a", "b"))
+    await store.ledger.finish(entry.id, LedgerStatus.UNKNOWN, "timeout:TimeoutError")
+    await store.close()
+    fake = await FakeSlack().start()
+    slack_env = {
+        **env,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_APP_TOKEN": "xapp-test",
+        "SLACK_API_URL": fake.base_url,
+        "ANTENNE_SLACK_DIGEST_INTERVAL_MS": "0",
+    }
+    try:
+        code, out, err = await asyncio.to_thread(antenne, "digest", "run-now", env=slack_env)
+    finally:
+        await fake.close()
+    assert code == 1 and "Verstuurd: 1" in out, err
+    assert [post.data["channel"] for post in fake.of("chat.postMessage")] == ["C0KANAAL"]
+    assert "Blijft geclaimd (een eerdere run stopte halverwege" in out and f"slack {TEAM_ID}/C0GEKLAIMD" in out
+    assert "Onbekend of geplaatst" in out and f"slack {TEAM_ID}/C0TRAAG" in out
+    assert "C0KANAAL" not in out.split("Verstuurd")[1]
