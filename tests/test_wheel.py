@@ -7,8 +7,10 @@ from the installed package. pip's cache makes the install quick after the first 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,26 +35,48 @@ def _run(*command: str | Path, **options: object) -> subprocess.CompletedProcess
     return subprocess.run([str(c) for c in command], capture_output=True, text=True, check=False, **options)  # type: ignore[call-overload]
 
 
+SOURCES = ("pyproject.toml", "README.md", "antenne", "bot", "adapters", "content")  # what the Dockerfile copies
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    build = tmp_path_factory.mktemp("build")  # keep build/ and *.egg-info out of the repository
-    result = _run(
-        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, REPO,
-        env={**os.environ, "TMPDIR": str(build)},
-    )  # fmt: skip
+    """Built from a copy of what the Dockerfile copies, so build/ and *.egg-info never land in the repository."""
+    source, out = tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("dist")
+    for name in SOURCES:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(REPO / name, source / name)
+    result = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, source)
     assert result.returncode == 0, result.stderr
     [built] = out.glob("antenne-*.whl")
     return built
 
 
+def wheelhouse() -> Path:
+    """The locked dependencies as wheels, kept in pip's cache folder per lock: later runs install offline."""
+    cache = Path(os.environ.get("PIP_CACHE_DIR") or Path.home() / ".cache" / "pip")
+    house = cache / "antenne-wheelhouse" / hashlib.sha256(LOCK.read_bytes()).hexdigest()[:16]
+    if not (house / "complete").exists():
+        result = _run(sys.executable, "-m", "pip", "wheel", "-q", "-r", LOCK, "-w", house)
+        assert result.returncode == 0, result.stderr
+        (house / "complete").touch()
+    return house
+
+
 @pytest.fixture(scope="session")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel and its locked dependencies; returns its bin/ folder."""
+    """A fresh venv with the wheel and its locked dependencies; returns its bin/ folder.
+
+    The same two steps as the Dockerfile: the lock, then the wheel with the lock as
+    constraints; both offline, so a dependency missing from the lock fails here.
+    """
     venv = tmp_path_factory.mktemp("venv")
     assert _run(sys.executable, "-m", "venv", venv).returncode == 0
-    result = _run(venv / "bin" / "pip", "install", "-q", "-c", LOCK, wheel)
-    assert result.returncode == 0, result.stderr
+    pip, offline = venv / "bin" / "pip", ("--no-index", "--find-links", wheelhouse())
+    for step in (("-r", LOCK), ("-c", LOCK, wheel)):
+        result = _run(pip, "install", "-q", "--no-compile", *offline, *step)
+        assert result.returncode == 0, result.stderr
     return venv / "bin"
 
 
