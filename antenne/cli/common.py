@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -61,7 +62,8 @@ def unavailable(exc: BaseException, config: Settings) -> StoreUnavailable:
     from antenne.bot.store.database import safe_url
 
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    detail = reason[0] if reason else type(exc).__name__
+    # SQLAlchemy's asyncpg adapter prefixes the driver's class: "<class 'asyncpg…'>: role … does not exist".
+    detail = re.sub(r"^<class '[^']+'>:\s*", "", reason[0]) if reason else type(exc).__name__
     return StoreUnavailable(f"De database is niet bereikbaar ({safe_url(config.store_url)}): {detail}")
 
 
