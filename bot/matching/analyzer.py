@@ -133,6 +133,14 @@ class Analyzer:
                         members.setdefault(member, []).append(word)
         return members
 
+    def stem_shares(self) -> dict[str, float]:
+        """Each stem's share of all content words, to compare with general Dutch."""
+        counts: Counter[str] = Counter()
+        for word, n in self._frequency.items():
+            counts[stem(word)] += n
+        total = sum(counts.values()) or 1
+        return {s: n / total for s, n in counts.items()}
+
     @classmethod
     def for_texts(cls, texts: Iterable[str], synonym_groups: Sequence[Sequence[str]]) -> Analyzer:
         vocabulary: Counter[str] = Counter()

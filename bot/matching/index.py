@@ -56,6 +56,7 @@ class TopicIndex:
 
         # A posting: (document, score contribution, found in an editor-written field)
         postings: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
+        self.strong_terms: set[str] = set()
         for doc_index, per_field in enumerate(field_terms):
             pseudo_tf: Counter[str] = Counter()
             for name, counts in per_field.items():
@@ -63,6 +64,7 @@ class TopicIndex:
                 for term, tf in counts.items():
                     pseudo_tf[term] += FIELD_WEIGHTS[name] * tf / norm
             strong = {t for name in STRONG_FIELDS for t in per_field[name]}
+            self.strong_terms |= strong
             for term, tf in pseudo_tf.items():
                 postings[term].append((doc_index, self.idf[term] * tf / (K1 + tf), term in strong))
         self.postings = {

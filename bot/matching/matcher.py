@@ -1,30 +1,31 @@
 """Rank cases and themes for a question and decide whether we can answer it.
 
 The decision matters as much as the ranking: a civil servant who asks about
-passports must hear honestly that this bot cannot help, not get a random case.
-We therefore measure how much of the question the best topic explains
-(coverage) next to its raw score.
+passports must hear honestly that this bot cannot help, not get a random case,
+and a civil servant whose on-topic question we cannot pin down must be offered
+the best options, not be told it is off-topic. We therefore describe each ranking
+by a few signals (score, margin, how much of the question the best topic explains,
+how much of it belongs to our domain) and let a small fitted model decide
+(see decision.py).
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
-from antenne.bot.matching.analyzer import AnalysedQuery, Analyzer, Term, Via
+from antenne.bot.matching.analyzer import AnalysedQuery, Analyzer, Term, Via, content_words
+from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
+from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
+from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.text import clean_question, looks_english
 
-# Answer when the best topic explains most of the question, or a fair part of it
-# with a clearly high score; and never on words found only in a story's body.
-MIN_COVERAGE = 0.45
-MIN_SCORE = 1.5
-LOW_COVERAGE = 0.28
-CONFIDENT_SCORE = 2.8
-MIN_STRONG_COVERAGE = 0.1
+FULL_KEYNESS = 2.0  # a word our content uses 100 times more often than general Dutch is fully ours
 BODY_ONLY_EVIDENCE = 0.6  # a word found only in the story, not in title, tags or questions
 QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's score
 AMBIGUITY_RATIO = 0.92
@@ -36,6 +37,7 @@ AUDIENCE_PREFERENCE = (Audience.AMBTENAAR, Audience.TOPAMBTENAAR, Audience.BESTU
 class Decision(StrEnum):
     ANSWERED = "answered"
     AMBIGUOUS = "ambiguous"
+    UNSURE = "unsure"
     NOT_ANSWERED = "not_answered"
     EMPTY = "empty"
 
@@ -65,10 +67,14 @@ class MatchOutcome:
     results: tuple[Result, ...]
     coverage: float
     english: bool = False
+    confidence: float = 0.0  # estimated chance that the first result is right
+    on_topic: float = 0.0  # estimated chance that the question is about our subject
+    signals: tuple[tuple[str, float], ...] = ()
 
     @property
     def answered(self) -> bool:
-        return self.decision in (Decision.ANSWERED, Decision.AMBIGUOUS)
+        """True when we reply with content: an answer or options to choose from."""
+        return self.decision in (Decision.ANSWERED, Decision.AMBIGUOUS, Decision.UNSURE)
 
     @property
     def best(self) -> Result | None:
@@ -103,35 +109,37 @@ def _theme_document(theme: Theme) -> Document:
 @dataclass(frozen=True)
 class _SlotEvidence:
     word: str
-    weight: float
+    weight: float  # rarity of the word in general Dutch (informativeness)
     per_doc: dict[int, list]
 
-    def covered(self, doc: int) -> tuple[float, float, MatchedWord | None]:
-        """(evidence, editor-field evidence, matched word) of this word for `doc`."""
+    def covered(self, doc: int) -> tuple[float, MatchedWord | None]:
+        """(weighted evidence, matched word) of this word for `doc`."""
         entry = self.per_doc.get(doc)
         if entry is None:
-            return 0.0, 0.0, None
+            return 0.0, None
         term: Term = entry[3]
-        return self.weight * entry[1], self.weight * entry[2], MatchedWord(self.word, term.surface, term.via)
+        return self.weight * entry[1], MatchedWord(self.word, term.surface, term.via)
 
 
-def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[float, float, list[MatchedWord]]:
-    """Coverage, editor-field coverage and matched words of one document."""
-    covered = strong = 0.0
+def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[float, list[MatchedWord]]:
+    """Coverage (share of the question's informative words this document explains) and matched words."""
+    covered = 0.0
     words = []
     for slot in evidence:
-        slot_covered, slot_strong, word = slot.covered(doc)
+        slot_covered, word = slot.covered(doc)
         covered += slot_covered
-        strong += slot_strong
         if word is not None:
             words.append(word)
-    return covered / total, strong / total, words
+    return covered / total, words
 
 
-def _confident(score: float, coverage: float, strong_coverage: float) -> bool:
-    if strong_coverage < MIN_STRONG_COVERAGE or score < MIN_SCORE:
-        return False
-    return coverage >= MIN_COVERAGE or (coverage >= LOW_COVERAGE and score >= CONFIDENT_SCORE)
+@dataclass(frozen=True)
+class _Scored:
+    scores: dict[int, float]
+    evidence: list[_SlotEvidence]
+    information: float  # summed informativeness of the question's words
+    similarity: dict[int, float]  # per topic: its closest example question
+    domain: float  # informativeness of the question's words that belong to our domain
 
 
 def _slots(query: AnalysedQuery) -> dict[int, list[Term]]:
@@ -142,9 +150,12 @@ def _slots(query: AnalysedQuery) -> dict[int, list[Term]]:
 
 
 class Matcher:
-    def __init__(self, kb: KnowledgeBase, *, max_question_chars: int = 1000) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, *, max_question_chars: int = 1000, model: DecisionModel | None = None
+    ) -> None:
         self.kb = kb
         self.max_question_chars = max_question_chars
+        self.model = model or shipped_model()
         documents = [_case_document(c) for c in kb.cases] + [_theme_document(t) for t in kb.themes]
         analyzer = Analyzer.for_texts((text for d in documents for text in d.fields.values()), kb.synonym_groups)
         self.index = TopicIndex(documents, analyzer)
@@ -169,6 +180,11 @@ class Matcher:
             term: sorted(qids, key=self._question_mass.__getitem__)[:MAX_POSTINGS]
             for term, qids in question_postings.items()
         }
+        # Our domain: the thesaurus, and words our content uses far more often than Dutch in general.
+        self._lexicon = {
+            stem(words[0]) for group in kb.synonym_groups for entry in group if len(words := content_words(entry)) == 1
+        }
+        self._content_share = analyzer.stem_shares()
 
     # -- scoring -----------------------------------------------------------------
 
@@ -184,7 +200,34 @@ class Matcher:
                 return max(known)
         return self.index.unknown_idf
 
-    def _score(self, query: AnalysedQuery) -> tuple[dict[int, float], list[_SlotEvidence], float]:
+    def _slot_information(self, word: str, terms: list[Term]) -> float:
+        """How informative the word is in general Dutch; a typo counts as the word it corrects."""
+        if word not in zipf_table():
+            corrected = [t.surface for t in terms if t.via is Via.TYPO]
+            if corrected:
+                return informativeness(corrected[0])
+        return informativeness(word)
+
+    def _slot_domain(self, word: str, terms: list[Term]) -> float:
+        """How much the word belongs to our domain, from 0 to 1.
+
+        A thesaurus word belongs fully. Otherwise we use keyness: how many times more
+        often our content uses the word than Dutch in general ('wethouder' hundreds of
+        times, 'vraag' a few times, 'morgen' less). A word the content lacks scores 0.
+        """
+        best = 0.0
+        for term in terms:
+            if term.via is Via.WORD and term.stem in self._lexicon:
+                return 1.0
+            share = self._content_share.get(term.stem)
+            if share is None:
+                continue
+            surface = word if term.via is Via.WORD else term.surface
+            keyness = math.log10(share) - (zipf(surface) - 9)
+            best = max(best, min(1.0, term.weight, max(0.0, keyness / FULL_KEYNESS)))
+        return best
+
+    def _score(self, query: AnalysedQuery) -> _Scored:
         """Score every topic; keep per word the evidence needed to explain the winners.
 
         Work per question is bounded by the (pruned) postings of its terms; coverage and
@@ -196,6 +239,8 @@ class Matcher:
         slots = _slots(query)
         weights = {slot: self._slot_weight(terms) for slot, terms in slots.items()}
         total = sum(weights.values()) or 1.0
+        information = {slot: self._slot_information(query.words[slot], terms) for slot, terms in slots.items()}
+        domain = sum(information[slot] * self._slot_domain(query.words[slot], terms) for slot, terms in slots.items())
         for slot, terms in slots.items():
             # per document: [best contribution, best evidence, best editor-field evidence, its term]
             best: dict[int, list] = {}
@@ -226,7 +271,7 @@ class Matcher:
                 scores[doc] += entry[0]
             for qid, strength in in_question.items():
                 overlap[qid] += strength
-            evidence.append(_SlotEvidence(query.words[slot], weights[slot], best))
+            evidence.append(_SlotEvidence(query.words[slot], information[slot], best))
         best_similarity: dict[int, float] = {}
         for qid, shared in overlap.items():
             similarity = 2 * shared / (total + self._question_mass[qid])
@@ -235,7 +280,7 @@ class Matcher:
                 best_similarity[doc] = similarity
         for doc, similarity in best_similarity.items():
             scores[doc] += QUESTION_WEIGHT * similarity
-        return scores, evidence, total
+        return _Scored(scores, evidence, sum(information.values()) or 1.0, best_similarity, domain)
 
     def rank_tips(
         self, theme: Theme, query: AnalysedQuery | None = None, exclude: frozenset[str] = frozenset()
@@ -276,37 +321,84 @@ class Matcher:
 
     # -- public ------------------------------------------------------------------
 
+    def signals(self, question: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
+        """The analysed question, its scores and the signals the decision model reads."""
+        query = self.analyse(question)
+        if query.empty:
+            return query, None, {}
+        scored = self._score(query)
+        return query, scored, self._features(query, scored)
+
+    def _features(self, query: AnalysedQuery, scored: _Scored) -> dict[str, float]:
+        scores = scored.scores
+        ranked = heapq.nsmallest(2, scores, key=lambda d: (-scores[d], self._topics[d].id))
+        first = scores[ranked[0]] if ranked else 0.0
+        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        coverage = _explain(scored.evidence, ranked[0], scored.information)[0] if ranked else 0.0
+        return {
+            "score": math.log1p(first),
+            "margin": (first - second) / first if first > 0 else 0.0,
+            "coverage": coverage,
+            "domain": scored.domain / scored.information,
+            "domain_mass": math.log1p(scored.domain),
+            "similarity": scored.similarity.get(ranked[0], 0.0) if ranked else 0.0,
+            "length": math.log(len(query.words)),
+        }
+
     def match(self, question: str) -> MatchOutcome:
         cleaned = clean_question(question, self.max_question_chars)
-        query = self.analyzer.query(cleaned)
-        if query.empty:
+        query, scored, features = self.signals(cleaned)
+        if scored is None:
             # Only filler words ("hoe laat is het") is a question outside our subject;
             # no words at all (emoji, punctuation) is no question.
             has_words = any(ch.isalnum() for ch in cleaned)
             decision = Decision.NOT_ANSWERED if has_words else Decision.EMPTY
             return MatchOutcome(cleaned, decision, (), 0.0, looks_english(cleaned))
-        scores, evidence, total = self._score(query)
+        scores = scored.scores
         ranked = heapq.nsmallest(MAX_RESULTS, scores, key=lambda d: (-scores[d], self._topics[d].id))
-        explained = {d: _explain(evidence, d, total) for d in ranked}
-        results = tuple(self._result(d, scores[d], query, explained[d][2]) for d in ranked)
-        best_coverage, best_strong, _ = explained[ranked[0]] if ranked else (0.0, 0.0, [])
-        if not ranked or not _confident(scores[ranked[0]], best_coverage, best_strong):
-            english = looks_english(cleaned)
-            return MatchOutcome(cleaned, Decision.NOT_ANSWERED, results, round(best_coverage, 3), english)
+        results = tuple(
+            self._result(d, scores[d], query, _explain(scored.evidence, d, scored.information)[1]) for d in ranked
+        )
+        vector = self.model.vector(features)
+        on_topic = self.model.on_topic.probability(vector)
+        confidence = self.model.correct.probability(vector)
+        signals = tuple((name, round(value, 4)) for name, value in features.items())
+        decision = self._decide(results, on_topic, confidence)
+        if decision is Decision.UNSURE:
+            results = results[:MAX_OPTIONS]
+        elif decision is Decision.AMBIGUOUS:
+            top = results[0]
+            results = (top, *self._close(results)[: MAX_OPTIONS - 1])
+        english = decision is Decision.NOT_ANSWERED and looks_english(cleaned)
+        coverage = round(features["coverage"], 3)
+        return MatchOutcome(
+            cleaned, decision, results, coverage, english, round(confidence, 3), round(on_topic, 3), signals
+        )
+
+    def _close(self, results: tuple[Result, ...]) -> list[Result]:
         top = results[0]
-        close = [
+        return [
             r for r in results[1:] if r.score >= AMBIGUITY_RATIO * top.score and not self._related(top.topic, r.topic)
         ]
-        if close:
-            return MatchOutcome(cleaned, Decision.AMBIGUOUS, (top, *close[: MAX_OPTIONS - 1]), round(best_coverage, 3))
-        return MatchOutcome(cleaned, Decision.ANSWERED, results, round(best_coverage, 3))
+
+    def _decide(self, results: tuple[Result, ...], on_topic: float, confidence: float) -> Decision:
+        if not results or on_topic < self.model.on_topic.threshold:
+            return Decision.NOT_ANSWERED
+        if confidence < self.model.correct.threshold:
+            return Decision.UNSURE
+        return Decision.AMBIGUOUS if self._close(results) else Decision.ANSWERED
 
 
 def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:
-    """The stable contract used by outside evaluations: do not change its shape."""
+    """The stable contract used by outside evaluations: fields may be added, never changed.
+
+    `answered` is true whenever we reply with content (answered, ambiguous, unsure);
+    `decision` says which of the four it was.
+    """
     return {
         "question": question,
         "answered": outcome.answered,
+        "decision": outcome.decision.value if outcome.decision is not Decision.EMPTY else Decision.NOT_ANSWERED.value,
         "results": [
             {"id": r.id, "kind": r.kind, "theme": r.theme, "title": r.title, "score": r.score} for r in outcome.results
         ],
