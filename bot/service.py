@@ -80,6 +80,8 @@ class Antenne:
             return compose.not_answered_answer(self.kb, outcome)
         if outcome.decision is Decision.AMBIGUOUS:
             return compose.ambiguous_answer(self.kb, outcome)
+        if outcome.decision is Decision.UNSURE:
+            return compose.unsure_answer(self.kb, outcome)
         best = outcome.results[0]
         return self._item_answer(best.id, self.matcher.analyse(outcome.question), outcome.question)
 

@@ -120,19 +120,45 @@ def _option_title(kb: KnowledgeBase, result: Result) -> str:
     return f"Tips over '{result.title}'"
 
 
-def ambiguous_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
-    options = tuple(_option_title(kb, r) for r in outcome.results)
+def _options(kb: KnowledgeBase, outcome: MatchOutcome) -> tuple[tuple[str, ...], tuple[Action, ...]]:
+    """The titles of the offered items and a button for each, then 'Geen van deze'."""
+    results = outcome.results[:SUGGESTIONS_SHOWN]
+    options = tuple(_option_title(kb, r) for r in results)
     actions = (
         *(
             make_action(ActionKind.CHOOSE, title, r.id, outcome.question)
-            for r, title in zip(outcome.results, options, strict=True)
+            for r, title in zip(results, options, strict=True)
         ),
         make_action(ActionKind.NONE_OF_THESE, "Geen van deze", question=outcome.question),
     )
+    return options, actions
+
+
+def ambiguous_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
+    options, actions = _options(kb, outcome)
     return Answer(
         kind=AnswerKind.AMBIGUOUS,
         title="Bedoel je …?",
         intro="Je vraag past bij meer dan één onderwerp. Kies wat het beste past:",
+        suggestions=options,
+        actions=actions,
+    )
+
+
+UNSURE_HINT = (
+    "Past geen van deze? Beschrijf dan kort wat er speelt en met wie: bijvoorbeeld je wethouder, "
+    "de raad of de griffie, en wat je wilt bereiken. Eén situatie per vraag helpt mij het meest."
+)
+
+
+def unsure_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
+    """On-topic, but no item is clearly right: offer the best three, never 'outside my subject'."""
+    options, actions = _options(kb, outcome)
+    return Answer(
+        kind=AnswerKind.UNSURE,
+        title="Bedoel je een van deze?",
+        intro="Ik weet niet zeker wat je bedoelt. Gaat het om een van deze?",
+        sections=(Section("Zo vind ik het beter", UNSURE_HINT),),
         suggestions=options,
         actions=actions,
     )

@@ -46,7 +46,8 @@ class DecisionModel:
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> DecisionModel:
         def logistic(part: object) -> Logistic:
-            assert isinstance(part, dict)
+            if not isinstance(part, dict):
+                raise ValueError("decision.json: verwacht een object per model")
             return Logistic(tuple(float(w) for w in part["weights"]), float(part["bias"]), float(part["threshold"]))
 
         features = tuple(str(f) for f in data["features"])  # type: ignore[union-attr]
