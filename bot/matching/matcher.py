@@ -25,6 +25,7 @@ from antenne.bot.matching.informativeness import informativeness, zipf, zipf_tab
 from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.text import clean_question, looks_english
 
+LEXICON_MIN_STEM = 6
 FULL_KEYNESS = 2.0  # a word our content uses 100 times more often than general Dutch is fully ours
 BODY_ONLY_EVIDENCE = 0.6  # a word found only in the story, not in title, tags or questions
 QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's score
@@ -181,8 +182,14 @@ class Matcher:
             for term, qids in question_postings.items()
         }
         # Our domain: the thesaurus, and words our content uses far more often than Dutch in general.
+        # Stems only for long words: short stems collide ('nieuws' and 'nieuw' share one).
         self._lexicon = {
-            stem(words[0]) for group in kb.synonym_groups for entry in group if len(words := content_words(entry)) == 1
+            form
+            for group in kb.synonym_groups
+            for entry in group
+            if len(words := content_words(entry)) == 1
+            for form in (words[0], stem(words[0]))
+            if form == words[0] or len(form) >= LEXICON_MIN_STEM
         }
         self._content_share = analyzer.stem_shares()
 
@@ -217,7 +224,7 @@ class Matcher:
         """
         best = 0.0
         for term in terms:
-            if term.via is Via.WORD and term.stem in self._lexicon:
+            if term.via is Via.WORD and (word in self._lexicon or term.stem in self._lexicon):
                 return 1.0
             share = self._content_share.get(term.stem)
             if share is None:
