@@ -52,6 +52,19 @@ L2 = 1.0
 FALSE_ABSTENTION_COST = 3.0
 MAX_CONFIDENTLY_WRONG = 0.03
 GRID = [i / 100 for i in range(2, 99)]
+# Which signals each model may use; the others get weight 0. "Is this our subject?" should
+# not hinge on how well one item's example questions happen to be phrased.
+ON_TOPIC_FEATURES = ("score", "coverage", "domain", "domain_mass")
+CORRECT_FEATURES = FEATURES
+# ../shared beside the checkout; a worktree sits one level deeper.
+PUBLIC_SET = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "eval" / "public.yaml", ROOT.parents[1] / "shared" / "eval" / "public.yaml")
+        if p.exists()
+    ),
+    ROOT.parent / "shared" / "eval" / "public.yaml",
+)
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,10 @@ def samples(matcher: Matcher, questions: list[EvalQuestion]) -> list[Sample]:
     return found
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def fit_logistic(x: np.ndarray, y: np.ndarray, use: tuple[str, ...]) -> tuple[np.ndarray, float]:
     """L2-penalised logistic regression on standardised columns; weights returned on the raw scale."""
+    mask = np.array([f in use for f in FEATURES], dtype=float)
+    x = x * mask
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
@@ -91,7 +106,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    weights = w[1:] / std
+    weights = w[1:] / std * mask
     return weights, float(w[0] - (weights * mean).sum())
 
 
@@ -103,8 +118,8 @@ def fit(train: list[Sample]) -> DecisionModel:
     x = np.array([s.features for s in train])
     on = np.array([s.on_topic for s in train], dtype=float)
     right = np.array([s.correct for s in train], dtype=float)
-    w_on, b_on = fit_logistic(x, on)
-    w_ok, b_ok = fit_logistic(x, right)
+    w_on, b_on = fit_logistic(x, on, ON_TOPIC_FEATURES)
+    w_ok, b_ok = fit_logistic(x, right, CORRECT_FEATURES)
     p_on, p_ok = probabilities(x, w_on, b_on), probabilities(x, w_ok, b_ok)
 
     def on_cost(t: float) -> float:
@@ -161,6 +176,11 @@ def main() -> None:
     model = fit(found)
     print("\n== model op alle vragen ==")
     print(json.dumps(model.to_json(), indent=1))
+    if PUBLIC_SET.exists():
+        matcher.model = model
+        public, _ = known_questions(matcher, load_questions(PUBLIC_SET))
+        print("\n== public.yaml met dit model ==")
+        print(format_report(report_for(public, [matcher.match(q.question) for q in public]), misses=args.misses))
     if args.write:
         MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"geschreven: {MODEL_FILE.relative_to(ROOT)}")

@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
+from antenne.bot.matching.informativeness import informativeness
 from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.synonyms import SynonymTable
 from antenne.bot.matching.text import stopwords, tokens
@@ -28,6 +29,7 @@ WEIGHT_SYNONYM = 0.6
 WEIGHT_SEPARABLE = 0.7
 WEIGHT_COMPOUND_MEMBER = 0.6
 MIN_MEMBER = 4
+TELLING_WORD = 0.5  # in a synonym phrase, words at least this informative carry its meaning
 MAX_MEMBER_EXPANSIONS = 3
 
 # Dutch separable verbs put their particle elsewhere: "leg ik uit" is uitleggen,
@@ -96,7 +98,11 @@ class Analyzer:
         self._stems = {stem(w) for w in self._surface}
         self._splitter = CompoundSplitter(self._is_word, self._is_head)
         self._typos = TypoCorrector({w: n for w, n in vocabulary.items() if w not in stop and len(w) >= MIN_PART})
-        self._synonyms = SynonymTable(synonym_groups, lambda entry: tuple(stem(w) for w in content_words(entry)))
+        self._synonyms = SynonymTable(
+            synonym_groups,
+            lambda entry: tuple(stem(w) for w in content_words(entry)),
+            lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
+        )
         self._frequency = vocabulary
         self._members = self._compound_members()
 

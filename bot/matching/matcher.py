@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
-from antenne.bot.matching.analyzer import AnalysedQuery, Analyzer, Term, Via, content_words
+from antenne.bot.matching.analyzer import WEIGHT_SEPARABLE, AnalysedQuery, Analyzer, Term, Via, content_words
 from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
 from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
@@ -224,8 +224,9 @@ class Matcher:
         """
         best = 0.0
         for term in terms:
-            if term.via is Via.WORD and (word in self._lexicon or term.stem in self._lexicon):
-                return 1.0
+            if term.via is not Via.SYNONYM and (term.surface in self._lexicon or term.stem in self._lexicon):
+                best = max(best, min(1.0, term.weight / WEIGHT_SEPARABLE))
+                continue
             share = self._content_share.get(term.stem)
             if share is None:
                 continue
