@@ -129,9 +129,9 @@ def report_for(questions: list[EvalQuestion], outcomes: list[MatchOutcome], skip
 def format_report(report: EvalReport, *, misses: bool = True) -> str:
     lines = [
         f"vragen over het onderwerp: {report.on_topic}, erbuiten: {report.off_topic}",
-        f"top-1:             {report.top1:.3f}",
-        f"top-3:             {report.top3:.3f}",
-        f"abstention:        {report.abstention:.3f}",
+        f"top-1:        {report.top1:.3f}",
+        f"top-3:        {report.top3:.3f}",
+        f"abstention:   {report.abstention:.3f}",
         f"confidently wrong: {report.confidently_wrong:.3f}",
         f"onterecht geen antwoord: {report.false_abstentions}",
         "beslissingen (over het onderwerp): " + _counts(report.decisions),

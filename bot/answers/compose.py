@@ -15,6 +15,7 @@ SUGGESTIONS_SHOWN = 3
 AUDIENCE_LABEL = {"ambtenaar": "ambtenaar", "topambtenaar": "topambtenaar", "bestuurder": "bestuurder"}
 VIA_LABEL = {
     Via.WORD: "staat er letterlijk",
+    Via.DERIVATION: "ander woord van dezelfde stam",
     Via.COMPOUND: "deel van een samengesteld woord",
     Via.TYPO: "verbeterde typfout",
     Via.SYNONYM: "synoniem",

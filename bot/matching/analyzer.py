@@ -28,6 +28,7 @@ WEIGHT_TYPO = 0.8
 WEIGHT_SYNONYM = 0.6
 WEIGHT_SEPARABLE = 0.7
 WEIGHT_COMPOUND_MEMBER = 0.6
+WEIGHT_DERIVATION = 0.8
 MIN_MEMBER = 4
 TELLING_WORD = 0.5  # in a synonym phrase, words at least this informative carry its meaning
 MAX_MEMBER_EXPANSIONS = 3
@@ -57,9 +58,32 @@ PARTICLES = (
 
 class Via(StrEnum):
     WORD = "woord"
+    DERIVATION = "afleiding"
     COMPOUND = "samenstelling"
     TYPO = "typfout"
     SYNONYM = "synoniem"
+
+
+def derivations(word: str) -> tuple[str, ...]:
+    """Verb and noun forms of a word: informeren/informatie, verantwoorden/verantwoording.
+
+    Only regular Dutch patterns; the caller keeps the forms our content uses, so a
+    wrong guess costs nothing.
+    """
+    forms: list[str] = []
+    if word.startswith("ge") and word[-1] in "dt" and len(word) > 6:  # geinformeerd -> informeren
+        core = word[2:-1]
+        word = core[:-3] + "eren" if core.endswith("eer") else core + "en"
+        forms.append(word)
+    if word.endswith("eren"):
+        forms.append(word[:-4] + "atie")
+    if word.endswith("atie"):
+        forms.append(word[:-4] + "eren")
+    if word.endswith("en") and not word.endswith("ing"):
+        forms.append(word[:-2] + "ing")
+    if word.endswith("ing"):
+        forms += [word[:-3] + "en", word[:-3] + "ingen"]
+    return tuple(forms)
 
 
 @dataclass(frozen=True)
@@ -188,7 +212,12 @@ class Analyzer:
                 joined = particle + word
                 if self.knows(joined):
                     add(Term(stem(joined), WEIGHT_SEPARABLE, slot, Via.COMPOUND, joined))
-            known = self.knows(word)
+            derived = False
+            for form in derivations(word):
+                if len(form) >= MIN_MEMBER and stem(form) != stem(word) and self.knows(form):
+                    add(Term(stem(form), WEIGHT_DERIVATION, slot, Via.DERIVATION, form))
+                    derived = True
+            known = self.knows(word) or derived
             parts = self._splitter.split(word)
             surface = word
             if not known and not parts and word in self._members:
