@@ -17,6 +17,7 @@ from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
 from antenne.bot.matching.analyzer import AnalysedQuery, content_words
 from antenne.bot.matching.matcher import Decision, Matcher, MatchOutcome
+from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.text import MAX_QUESTION_CHARS, clean_question, fold
 
 log = logging.getLogger(__name__)
@@ -86,25 +87,33 @@ class Antenne:
         return self._item_answer(best.id, self.matcher.analyse(outcome.question), outcome.question)
 
     def _item_answer(self, item_id: str, query: AnalysedQuery | None, question: str) -> Answer:
+        audience = asker_role(question)
         case = self.kb.case(item_id)
         if case is not None:
-            return compose.case_answer(self.kb, case, self._case_tips(case, query), question)
+            return compose.case_answer(self.kb, case, self._case_tips(case, query, audience), question)
         tip = self.kb.tip(item_id)
-        if tip is not None:
+        if tip is not None and audience is not None and tip.audience is not audience:
+            item_id = tip.theme  # the asker said who they are: their own audience's tip of this theme
+        elif tip is not None:
             return compose.tip_answer(self.kb, tip, question=question)
         theme = self.kb.theme(item_id)
         if theme is not None:
-            return compose.tip_answer(self.kb, self.matcher.best_tip(theme, query), question=question)
+            tip = self.matcher.best_tip(theme, query, audience=audience)
+            return compose.tip_answer(self.kb, tip, question=question)
         return compose.notice("Niet gevonden", "Dat onderwerp ken ik niet (meer). Stel je vraag gerust opnieuw.")
 
-    def _case_tips(self, case: Case, query: AnalysedQuery | None) -> list[Tip]:
-        """Two or three tips from the case's themes, the most relevant to the question first."""
-        ranked = [self.matcher.rank_tips(t, query) for t in (self.kb.theme(i) for i in case.themes) if t]
+    def _case_tips(self, case: Case, query: AnalysedQuery | None, audience: Audience | None = None) -> list[Tip]:
+        """Two or three tips from the case's themes, the most relevant to the question first;
+        when the asker said who they are, a tip for their own audience leads."""
+        themes = [t for t in (self.kb.theme(i) for i in case.themes) if t]
+        ranked = [self.matcher.rank_tips(t, query, audience=audience) for t in themes]
         tips: list[Tip] = []
         while len(tips) < compose.CASE_TIPS_SHOWN and any(ranked):
             for tips_of_theme in ranked:
                 if tips_of_theme and len(tips) < compose.CASE_TIPS_SHOWN:
                     tips.append(tips_of_theme.pop(0))
+        if audience is not None:
+            tips.sort(key=lambda tip: tip.audience is not audience)  # stable: relevance order otherwise kept
         return tips
 
     # -- typed commands ------------------------------------------------------------

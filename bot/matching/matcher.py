@@ -22,6 +22,7 @@ from antenne.bot.matching.analyzer import WEIGHT_SEPARABLE, AnalysedQuery, Analy
 from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
 from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
+from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.text import clean_question, looks_english
 
@@ -291,33 +292,47 @@ class Matcher:
         return _Scored(scores, evidence, sum(information.values()) or 1.0, best_similarity, domain)
 
     def rank_tips(
-        self, theme: Theme, query: AnalysedQuery | None = None, exclude: frozenset[str] = frozenset()
+        self,
+        theme: Theme,
+        query: AnalysedQuery | None = None,
+        exclude: frozenset[str] = frozenset(),
+        audience: Audience | None = None,
     ) -> list[Tip]:
-        """Tips of `theme`, those sharing most with the question first; civil servants' tips first on a tie."""
+        """Tips of `theme`: those for the asker's own audience first (when known), then
+        those sharing most with the question; civil servants' tips first on a tie."""
         candidates = [t for t in theme.tips if t.id not in exclude] or list(theme.tips)
         slots = _slots(query) if query else {}
 
-        def rank(tip: Tip) -> tuple[float, int, int]:
+        def rank(tip: Tip) -> tuple[bool, float, int, int]:
             terms = self._tip_terms[tip.id]
             score = sum(
                 max((t.weight * self.index.term_idf(t.stem) for t in slot if t.stem in terms), default=0.0)
                 for slot in slots.values()
             )
-            return (-score, AUDIENCE_PREFERENCE.index(tip.audience), theme.tips.index(tip))
+            own = audience is not None and tip.audience is audience
+            return (not own, -score, AUDIENCE_PREFERENCE.index(tip.audience), theme.tips.index(tip))
 
         return sorted(candidates, key=rank)
 
-    def best_tip(self, theme: Theme, query: AnalysedQuery | None = None, exclude: frozenset[str] = frozenset()) -> Tip:
-        return self.rank_tips(theme, query, exclude)[0]
+    def best_tip(
+        self,
+        theme: Theme,
+        query: AnalysedQuery | None = None,
+        exclude: frozenset[str] = frozenset(),
+        audience: Audience | None = None,
+    ) -> Tip:
+        return self.rank_tips(theme, query, exclude, audience)[0]
 
     def analyse(self, question: str) -> AnalysedQuery:
         return self.analyzer.query(clean_question(question, self.max_question_chars))
 
-    def _result(self, doc: int, score: float, query: AnalysedQuery, matched: list[MatchedWord]) -> Result:
+    def _result(
+        self, doc: int, score: float, query: AnalysedQuery, matched: list[MatchedWord], audience: Audience | None
+    ) -> Result:
         topic = self._topics[doc]
         if isinstance(topic, Case):
             return Result(topic.id, "case", None, topic.title, round(score, 4), topic.id, tuple(matched))
-        tip = self.best_tip(topic, query)
+        tip = self.best_tip(topic, query, audience=audience)
         return Result(tip.id, "tip", topic.id, topic.title, round(score, 4), topic.id, tuple(matched))
 
     def _related(self, a: str, b: str) -> bool:
@@ -364,8 +379,10 @@ class Matcher:
             return MatchOutcome(cleaned, decision, (), 0.0, looks_english(cleaned))
         scores = scored.scores
         ranked = heapq.nsmallest(MAX_RESULTS, scores, key=lambda d: (-scores[d], self._topics[d].id))
+        audience = asker_role(cleaned)
         results = tuple(
-            self._result(d, scores[d], query, _explain(scored.evidence, d, scored.information)[1]) for d in ranked
+            self._result(d, scores[d], query, _explain(scored.evidence, d, scored.information)[1], audience)
+            for d in ranked
         )
         vector = self.model.vector(features)
         on_topic = self.model.on_topic.probability(vector)
