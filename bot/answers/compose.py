@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from antenne.bot.answers.actions import ActionPayload, encode
 from antenne.bot.answers.model import Action, ActionKind, Answer, AnswerKind, Section, TipView
 from antenne.bot.content.model import Case, KnowledgeBase, Theme, Tip
 from antenne.bot.matching.analyzer import Via
-from antenne.bot.matching.matcher import MatchOutcome, Result
+from antenne.bot.matching.matcher import MatchedWord, MatchOutcome, Result
+from antenne.bot.matching.text import fold, tokens
 
 CASE_LESSONS_SHOWN = 2
 CASE_TIPS_SHOWN = 3
@@ -237,26 +240,48 @@ def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
     )
 
 
+CERTAINTY_TEXT = {
+    "hoog": "Hoog: je vraag past duidelijk bij dit onderwerp.",
+    "middel": "Middel: dit onderwerp past, maar een ander kan ook bedoeld zijn.",
+    "laag": "Laag: ik twijfelde. Kijk ook naar de andere onderwerpen of stel je vraag wat concreter.",
+}
+_TYPED_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def _as_typed(question: str) -> dict[str, str]:
+    """Map each folded word of the question back to how the asker typed it."""
+    typed: dict[str, str] = {}
+    for word in _TYPED_WORD.findall(question):
+        for folded in tokens(word):
+            typed.setdefault(folded, word)
+    return typed
+
+
+def _matched_line(word: MatchedWord, typed: dict[str, str]) -> str:
+    asked = typed.get(word.asked, word.asked)
+    item_word = word.in_item or word.matched
+    if word.via is Via.WORD and fold(asked) == item_word:
+        return f"'{asked}'"
+    if word.via is Via.WORD:
+        return f"'{asked}' (hier: '{item_word}')"
+    return f"'{asked}' → '{word.matched}' ({VIA_LABEL[word.via]}; hier: '{item_word}')"
+
+
 def why_answer(kb: KnowledgeBase, outcome: MatchOutcome, result: Result | None, item_title: str) -> Answer:
+    """Why this item: the asker's own words that matched, the item's words, and a plain certainty."""
     if result is None:
         return notice("Waarom dit antwoord?", "Ik kan dit antwoord niet meer herleiden; stel je vraag gerust opnieuw.")
-    words = tuple(
-        f"'{m.asked}' → '{m.matched}' ({VIA_LABEL[m.via]})"
-        if m.asked != m.matched
-        else f"'{m.asked}' ({VIA_LABEL[m.via]})"
-        for m in result.matched
-    )
+    typed = _as_typed(outcome.question)
+    words = tuple(dict.fromkeys(_matched_line(m, typed) for m in result.matched))
+    first = bool(outcome.results) and outcome.results[0].id == result.id
+    certainty = outcome.certainty if first else "laag"
     return Answer(
         kind=AnswerKind.WHY,
         title="Waarom dit antwoord?",
         intro=f"Je vraag '{outcome.question}' paste het best bij '{item_title}'.",
         sections=(
-            Section("Woorden die overeenkwamen", bullets=words or ("geen",)),
-            Section(
-                "Hoe zeker",
-                f"Score {result.score:.2f}; {round(outcome.coverage * 100)}% van je vraag "
-                "werd door dit onderwerp gedekt.",
-            ),
+            Section("Woorden die overeenkwamen, zoals jij ze typte", bullets=words or ("geen enkel woord letterlijk",)),
+            Section("Hoe zeker", CERTAINTY_TEXT[certainty]),
         ),
     )
 

@@ -128,6 +128,9 @@ class Analyzer:
             lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
         )
         self._frequency = vocabulary
+        self._content_forms: dict[str, str] = {}
+        for word, _count in vocabulary.most_common():
+            self._content_forms.setdefault(stem(word), word)
         self._members = self._compound_members()
 
     def _recurring_heads(self) -> set[str]:
@@ -162,6 +165,10 @@ class Analyzer:
                     if len(member) >= MIN_MEMBER and member != word:
                         members.setdefault(member, []).append(word)
         return members
+
+    def content_form(self, term: str) -> str:
+        """The word our content uses most for a stem, to show people instead of the stem."""
+        return self._content_forms.get(term, term)
 
     def stem_shares(self) -> dict[str, float]:
         """Each stem's share of all content words, to compare with general Dutch."""
@@ -238,10 +245,10 @@ class Analyzer:
                 add(Term(stem(part), part_weight, slot, Via.COMPOUND, part))
                 for phrase in self._synonyms.alternatives(stem(part)):
                     for s in phrase:
-                        add(Term(s, part_weight * WEIGHT_SYNONYM, slot, Via.SYNONYM, s))
+                        add(Term(s, part_weight * WEIGHT_SYNONYM, slot, Via.SYNONYM, self._synonyms.display(phrase)))
 
         for start, _end, phrases in self._synonyms.find(primary):
             for phrase in phrases:
                 for s in phrase:
-                    add(Term(s, WEIGHT_SYNONYM, start, Via.SYNONYM, s))
+                    add(Term(s, WEIGHT_SYNONYM, start, Via.SYNONYM, self._synonyms.display(phrase)))
         return AnalysedQuery(words=words, terms=tuple(best.values()))

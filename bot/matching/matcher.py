@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
@@ -46,9 +46,10 @@ class Decision(StrEnum):
 
 @dataclass(frozen=True)
 class MatchedWord:
-    asked: str
-    matched: str
+    asked: str  # the asker's word, folded
+    matched: str  # what it became: itself, the corrected word, the synonym, the part
     via: Via
+    in_item: str = ""  # the word as the item's own text has it
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class MatchOutcome:
     confidence: float = 0.0  # estimated chance that the first result is right
     on_topic: float = 0.0  # estimated chance that the question is about our subject
     signals: tuple[tuple[str, float], ...] = ()
+    certainty: str = "laag"  # for people: hoog, middel or laag
 
     @property
     def answered(self) -> bool:
@@ -120,7 +122,7 @@ class _SlotEvidence:
         if entry is None:
             return 0.0, None
         term: Term = entry[3]
-        return self.weight * entry[1], MatchedWord(self.word, term.surface, term.via)
+        return self.weight * entry[1], MatchedWord(self.word, term.surface, term.via, term.stem)
 
 
 def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[float, list[MatchedWord]]:
@@ -330,6 +332,7 @@ class Matcher:
         self, doc: int, score: float, query: AnalysedQuery, matched: list[MatchedWord], audience: Audience | None
     ) -> Result:
         topic = self._topics[doc]
+        matched = [replace(m, in_item=self.analyzer.content_form(m.in_item)) for m in matched]
         if isinstance(topic, Case):
             return Result(topic.id, "case", None, topic.title, round(score, 4), topic.id, tuple(matched))
         tip = self.best_tip(topic, query, audience=audience)
@@ -396,8 +399,10 @@ class Matcher:
             results = (top, *self._close(results)[: MAX_OPTIONS - 1])
         english = decision is Decision.NOT_ANSWERED and looks_english(cleaned)
         coverage = round(features["coverage"], 3)
+        threshold = self.model.correct.threshold
+        certainty = "hoog" if confidence >= threshold else "middel" if confidence >= threshold / 2 else "laag"
         return MatchOutcome(
-            cleaned, decision, results, coverage, english, round(confidence, 3), round(on_topic, 3), signals
+            cleaned, decision, results, coverage, english, round(confidence, 3), round(on_topic, 3), signals, certainty
         )
 
     def _close(self, results: tuple[Result, ...]) -> list[Result]:

@@ -24,6 +24,7 @@ class SynonymTable:
         self._group_of: dict[Phrase, int] = {}
         self._groups: list[list[Phrase]] = []
         self._expansion: dict[Phrase, Phrase] = {}
+        self._display: dict[Phrase, str] = {}  # how the editor wrote a phrase, to show people
         for group in groups:
             phrases = [p for p in dict.fromkeys(analyse(entry) for entry in group) if p]
             if len(phrases) < 2:
@@ -33,6 +34,7 @@ class SynonymTable:
                 phrase = analyse(entry)
                 if phrase and telling is not None and len(phrase) > 1:
                     self._expansion.setdefault(phrase, telling(entry) or phrase)
+                self._display.setdefault(self._expansion.get(phrase, phrase), entry.strip())
             self._groups.append([self._expansion.get(p, p) for p in phrases])
             for phrase in phrases:
                 self._group_of.setdefault(phrase, index)
@@ -50,6 +52,9 @@ class SynonymTable:
                     found.append((start, end, [p for p in self._groups[group] if p != own]))
                     break
         return found
+
+    def display(self, phrase: Phrase) -> str:
+        return self._display.get(phrase, " ".join(phrase))
 
     def alternatives(self, stem: str) -> list[Phrase]:
         group = self._group_of.get((stem,))
