@@ -18,7 +18,14 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
-from antenne.bot.matching.analyzer import WEIGHT_SEPARABLE, AnalysedQuery, Analyzer, Term, Via, content_words
+from antenne.bot.matching.analyzer import (
+    WEIGHT_SEPARABLE,
+    AnalysedQuery,
+    Analyzer,
+    Term,
+    Via,
+    content_words,
+)
 from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
 from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
@@ -161,8 +168,9 @@ class Matcher:
         self.max_question_chars = max_question_chars
         self.model = model or shipped_model()
         documents = [_case_document(c) for c in kb.cases] + [_theme_document(t) for t in kb.themes]
-        analyzer = Analyzer.for_texts((text for d in documents for text in d.fields.values()), kb.synonym_groups)
-        self.index = TopicIndex(documents, analyzer)
+        analyzer, words = Analyzer.for_documents((d.fields for d in documents), kb.synonym_groups)
+        self.index = TopicIndex(documents, analyzer, words)
+        del words
         self.analyzer = analyzer
         self._topics: list[Case | Theme] = [*kb.cases, *kb.themes]
         self._tip_terms: dict[str, frozenset[str]] = {
