@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from antenne.bot.answers.model import ActionKind, Answer
+from antenne.bot.answers.model import EDITORIAL_LABEL, ActionKind, Answer
 
 WIDTH = 88
 
@@ -30,7 +30,8 @@ def render_text(answer: Answer, *, show_actions: bool = True) -> str:
     if answer.tips:
         lines += ["", "Tips" if len(answer.tips) > 1 else "Tip"]
         for tip in answer.tips:
-            lines += _bullet(f"{tip.text} (voor de {tip.audience}; thema: {tip.theme_title})")
+            label = f"voor de {tip.audience}; {EDITORIAL_LABEL}" if tip.editorial else f"voor de {tip.audience}"
+            lines += _bullet(f"{tip.text} ({label})")
     if answer.suggestions:
         lines.append("")
         lines += [f"  {n}. {s}" for n, s in enumerate(answer.suggestions, start=1)]
