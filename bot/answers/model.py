@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 # Shown next to a tip that is our own advice, so no one takes it for the published source.
-EDITORIAL_LABEL = "eigen advies van de Antenne-redactie"
+EDITORIAL_LABEL = "advies Antenne-redactie"
 
 
 class AnswerKind(StrEnum):
