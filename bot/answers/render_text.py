@@ -10,11 +10,13 @@ WIDTH = 88
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent.rstrip()]
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False) or [
+        indent.rstrip()
+    ]
 
 
 def _bullet(text: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent="  • ", subsequent_indent="    ")
+    return textwrap.wrap(text, WIDTH, initial_indent="  • ", subsequent_indent="    ", break_on_hyphens=False)
 
 
 def render_text(answer: Answer, *, show_actions: bool = True) -> str:
