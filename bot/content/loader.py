@@ -181,7 +181,7 @@ def _load_case(data: dict[str, Any], path: Path, issues: _Collector) -> Case | N
     issues.refer(path, item_id, "kerntips", data.get("kerntips"))
     ok = _check_fields(data, CASE_FIELDS, path, item_id, issues)
     _check_case_text(data, path, item_id, issues)
-    source = _source(data["bron"], path, item_id, "bron", issues) if "bron" in data else None
+    source = _source(data["bron"], path, item_id, "bron", issues) if isinstance(data.get("bron"), dict) else None
     if not ok or source is None:
         return None
     return Case(
@@ -208,8 +208,8 @@ def _load_tip(data: Any, theme_id: str, theme_source: Source, path: Path, issues
     tip_id = str(data.get("id") or f"{theme_id}/tips[{n}]")
     issues.declare(tip_id, "tip", path)
     ok = _check_fields(data, TIP_FIELDS, path, tip_id, issues)
-    text = data.get("tekst")
-    if isinstance(text, str) and len(" ".join(text.split())) > TIP_TEXT_MAX:
+    text = " ".join(data["tekst"].split()) if isinstance(data.get("tekst"), str) else ""
+    if len(text) > TIP_TEXT_MAX:
         issues.add(path, tip_id, "tekst", f"te lang voor een chatbericht: {len(text)} tekens, hoogstens {TIP_TEXT_MAX}")
     audience = None
     if isinstance(data.get("doelgroep"), str):
@@ -223,7 +223,7 @@ def _load_tip(data: Any, theme_id: str, theme_source: Source, path: Path, issues
         source = _source(data["bron"], path, tip_id, "bron", issues) or theme_source
     if not ok or audience is None:
         return None
-    return Tip(id=tip_id, theme=theme_id, audience=audience, text=" ".join(data["tekst"].split()), source=source)
+    return Tip(id=tip_id, theme=theme_id, audience=audience, text=text, source=source)
 
 
 def _load_theme(data: dict[str, Any], path: Path, issues: _Collector) -> Theme | None:
@@ -232,7 +232,7 @@ def _load_theme(data: dict[str, Any], path: Path, issues: _Collector) -> Theme |
     ok = _check_fields(data, THEME_FIELDS, path, item_id, issues)
     if data.get("soort") not in (None, THEME_KIND):
         issues.add(path, item_id, "soort", f"moet '{THEME_KIND}' zijn voor een bestand in {THEMES_DIR}/")
-    source = _source(data["bron"], path, item_id, "bron", issues) if "bron" in data else None
+    source = _source(data["bron"], path, item_id, "bron", issues) if isinstance(data.get("bron"), dict) else None
     raw_tips = data.get("tips") if isinstance(data.get("tips"), list) else []
     tips = tuple(
         tip
