@@ -273,6 +273,17 @@ def test_chat_size_rules_are_checked(content_copy):
     assert any("persoonlijke-klik-vertrek-als-het-niet-gaat: tekst: te lang voor een chatbericht" in p for p in found)
 
 
+def test_key_tip_that_repeats_a_first_step_is_reported(content_copy):
+    case = content_copy / "cases" / "raadslid-belt-over-budget.yaml"
+    repeated = "Laat je leidinggevende en wethouder weten wat er gevraagd is."
+    edit(case, "  - Zeg wanneer de cijfers openbaar worden", f"  - {repeated} Zeg wanneer de cijfers openbaar worden")
+    found = problems(content_copy)
+    assert any(
+        "raadslid-belt-over-budget: kerntips: 'informatie-aan-de-raad-eerst-leidinggevende' herhaalt wat_nu[2]" in p
+        for p in found
+    )
+
+
 def test_cli_check_reports_every_problem_of_an_item(content_copy):
     case = content_copy / "cases" / "eindhoven-geen-kaasschaaf.yaml"
     edit(case, "bespreekvraag: >-", "bespreekvragen: >-")

@@ -46,6 +46,7 @@ REQUIRED_IDS_FILE = "required-ids.yaml"
 # line: YAML reads "- a.\n   - b." as the single text "a. - b.".
 MERGED_ITEM = re.compile(r"\s-\s+\S")
 SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
+REPEAT_RUN = 4  # words a key tip may share with a step before it counts as repeating it
 
 
 class _Collector:
@@ -333,9 +334,26 @@ def first_answer_text(case: Case, tips: dict[str, Tip]) -> int:
     return sum(len(text) for text in shown)
 
 
+def _word_runs(text: str, size: int = REPEAT_RUN) -> set[tuple[str, ...]]:
+    words = normalise(text).split()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _check_key_tips_add_something(path: str, case: Case, tips: dict[str, Tip], issues: _Collector) -> None:
+    """A key tip in the first answer must not say again what one of its steps says."""
+    steps = case.next_steps[:FIRST_ANSWER_STEPS]
+    for tip_id in case.key_tips[:FIRST_ANSWER_TIPS]:
+        tip = tips.get(tip_id)
+        for n, step in enumerate(steps, start=1):
+            if tip is not None and _word_runs(tip.text) & _word_runs(step):
+                message = f"'{tip_id}' herhaalt wat_nu[{n}]; kies een tip die iets toevoegt, of zet hem verderop"
+                issues.add(path, case.id, "kerntips", message)
+
+
 def _check_first_answers(root: Path, cases: list[Case], themes: list[Theme], issues: _Collector) -> None:
     tips = {tip.id: tip for theme in themes for tip in theme.tips}
     for case in cases:
+        _check_key_tips_add_something(f"{root.name}/{CASES_DIR}/{case.id}.yaml", case, tips, issues)
         size = first_answer_text(case, tips)
         if size > FIRST_ANSWER_TEXT_MAX:
             issues.add(
