@@ -103,17 +103,22 @@ class Antenne:
         return compose.notice("Niet gevonden", "Dat onderwerp ken ik niet (meer). Stel je vraag gerust opnieuw.")
 
     def _case_tips(self, case: Case, query: AnalysedQuery | None, audience: Audience | None = None) -> list[Tip]:
-        """Two or three tips from the case's themes, the most relevant to the question first;
-        when the asker said who they are, a tip for their own audience leads."""
+        """The case's key tips in the editors' order, then its themes' tips, the most relevant first;
+        when the asker said who they are, tips for their own audience lead."""
+        tips = [tip for tip_id in case.key_tips if (tip := self.kb.tip(tip_id)) is not None]
         themes = [t for t in (self.kb.theme(i) for i in case.themes) if t]
         ranked = [self.matcher.rank_tips(t, query, audience=audience) for t in themes]
-        tips: list[Tip] = []
-        while len(tips) < compose.CASE_TIPS_SHOWN and any(ranked):
+        if audience is not None and not any(t.audience is audience for t in tips):
+            own = next((r[0] for r in ranked if r and r[0].audience is audience), None)
+            if own is not None:
+                tips.insert(0, own)
+        while len(tips) < compose.CASE_DETAIL_TIPS_SHOWN and any(ranked):
             for tips_of_theme in ranked:
-                if tips_of_theme and len(tips) < compose.CASE_TIPS_SHOWN:
-                    tips.append(tips_of_theme.pop(0))
+                tip = tips_of_theme.pop(0) if tips_of_theme else None
+                if tip is not None and tip not in tips and len(tips) < compose.CASE_DETAIL_TIPS_SHOWN:
+                    tips.append(tip)
         if audience is not None:
-            tips.sort(key=lambda tip: tip.audience is not audience)  # stable: relevance order otherwise kept
+            tips.sort(key=lambda tip: tip.audience is not audience)  # stable: the editors' order otherwise kept
         return tips
 
     # -- typed commands ------------------------------------------------------------
@@ -208,8 +213,7 @@ class Antenne:
             case = self.kb.case(payload.item_id)
             if case is None:
                 return compose.notice("Niet gevonden", "Deze casus bestaat niet meer.")
-            tips = self._case_tips(case, None)
-            return compose.case_detail_answer(self.kb, case, tips[0] if tips else None)
+            return compose.case_detail_answer(self.kb, case, self._case_tips(case, None))
         if kind is ActionKind.CHOOSE:
             return self._item_answer(payload.item_id, self.matcher.analyse(payload.question), payload.question)
         if kind is ActionKind.NONE_OF_THESE:
