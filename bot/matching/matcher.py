@@ -151,6 +151,7 @@ class _Scored:
     information: float  # summed informativeness of the question's words
     similarity: dict[int, float]  # per topic: its closest example question
     domain: float  # informativeness of the question's words that belong to our domain
+    strongest: float  # the most telling domain word of the question
 
 
 def _slots(query: AnalysedQuery) -> dict[int, list[Term]]:
@@ -259,7 +260,10 @@ class Matcher:
         weights = {slot: self._slot_weight(terms) for slot, terms in slots.items()}
         total = sum(weights.values()) or 1.0
         information = {slot: self._slot_information(query.words[slot], terms) for slot, terms in slots.items()}
-        domain = sum(information[slot] * self._slot_domain(query.words[slot], terms) for slot, terms in slots.items())
+        domain_of = {
+            slot: information[slot] * self._slot_domain(query.words[slot], terms) for slot, terms in slots.items()
+        }
+        domain = sum(domain_of.values())
         for slot, terms in slots.items():
             # per document: [best contribution, best evidence, best editor-field evidence, its term]
             best: dict[int, list] = {}
@@ -299,7 +303,8 @@ class Matcher:
                 best_similarity[doc] = similarity
         for doc, similarity in best_similarity.items():
             scores[doc] += QUESTION_WEIGHT * similarity
-        return _Scored(scores, evidence, sum(information.values()) or 1.0, best_similarity, domain)
+        strongest = max(domain_of.values(), default=0.0)
+        return _Scored(scores, evidence, sum(information.values()) or 1.0, best_similarity, domain, strongest)
 
     def rank_tips(
         self,
@@ -377,6 +382,7 @@ class Matcher:
             "domain_mass": math.log1p(scored.domain),
             "similarity": scored.similarity.get(ranked[0], 0.0) if ranked else 0.0,
             "length": math.log(len(query.words)),
+            "strongest": scored.strongest,
         }
 
     def match(self, question: str) -> MatchOutcome:
