@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
 from antenne.bot.matching.analyzer import (
+    TELLING_WORD,
     WEIGHT_SEPARABLE,
     AnalysedQuery,
     Analyzer,
@@ -236,7 +237,9 @@ class Matcher:
         """
         best = 0.0
         for term in terms:
-            if term.via is not Via.SYNONYM and (term.surface in self._lexicon or term.stem in self._lexicon):
+            in_lexicon = term.surface in self._lexicon or term.stem in self._lexicon
+            if in_lexicon and term.via is not Via.SYNONYM and informativeness(term.surface) >= TELLING_WORD:
+                # A thesaurus word marks our domain, unless it is common Dutch ('melden', 'geld').
                 best = max(best, min(1.0, term.weight / WEIGHT_SEPARABLE))
                 continue
             share = self._content_share.get(term.stem)
@@ -406,11 +409,8 @@ class Matcher:
         confidence = self.model.correct.probability(vector)
         signals = tuple((name, round(value, 4)) for name, value in features.items())
         decision = self._decide(results, on_topic, confidence)
-        if decision is Decision.UNSURE:
-            results = results[:MAX_OPTIONS]
-        elif decision is Decision.AMBIGUOUS:
-            top = results[0]
-            results = (top, *self._close(results)[: MAX_OPTIONS - 1])
+        if decision in (Decision.UNSURE, Decision.AMBIGUOUS):
+            results = results[:MAX_OPTIONS]  # the options the asker chooses from
         english = decision is Decision.NOT_ANSWERED and looks_english(cleaned)
         coverage = round(features["coverage"], 3)
         threshold = self.model.correct.threshold
@@ -428,9 +428,9 @@ class Matcher:
     def _decide(self, results: tuple[Result, ...], on_topic: float, confidence: float) -> Decision:
         if not results or on_topic < self.model.on_topic.threshold:
             return Decision.NOT_ANSWERED
-        if confidence < self.model.correct.threshold:
-            return Decision.UNSURE
-        return Decision.AMBIGUOUS if self._close(results) else Decision.ANSWERED
+        if self._close(results):  # unrelated items score alike: let the asker pick ("Bedoel je …?")
+            return Decision.AMBIGUOUS
+        return Decision.UNSURE if confidence < self.model.correct.threshold else Decision.ANSWERED
 
 
 def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:
