@@ -37,6 +37,7 @@ from antenne.bot.matching.text import clean_question, looks_english
 LEXICON_MIN_STEM = 6
 FULL_KEYNESS = 2.0  # a word our content uses 100 times more often than general Dutch is fully ours
 BODY_ONLY_EVIDENCE = 0.6  # a word found only in the story, not in title, tags or questions
+MAX_SYNONYMS_PER_WORD = 8
 QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's score
 AMBIGUITY_RATIO = 0.92
 MAX_RESULTS = 5
@@ -194,6 +195,7 @@ class Matcher:
             term: sorted(qids, key=self._question_mass.__getitem__)[:MAX_POSTINGS]
             for term, qids in question_postings.items()
         }
+        self._values_cache: tuple[AnalysedQuery, tuple[dict[str, float], ...]] | None = None
         # Our domain: the thesaurus, and words our content uses far more often than Dutch in general.
         # Stems only for long words: short stems collide ('nieuws' and 'nieuw' share one).
         self._lexicon = {
@@ -219,6 +221,18 @@ class Matcher:
             if known:
                 return max(known)
         return self.index.unknown_idf
+
+    def _strongest_synonyms(self, terms: list[Term]) -> list[Term]:
+        """The word's own terms and only its most telling synonyms.
+
+        A broad thesaurus group can add a dozen synonyms to one word; the common ones
+        add little but cost the most (they have the longest postings).
+        """
+        synonyms = [t for t in terms if t.via is Via.SYNONYM]
+        if len(synonyms) <= MAX_SYNONYMS_PER_WORD:
+            return terms
+        synonyms.sort(key=lambda t: -t.weight * self.index.term_idf(t.stem))
+        return [t for t in terms if t.via is not Via.SYNONYM] + synonyms[:MAX_SYNONYMS_PER_WORD]
 
     def _slot_information(self, word: str, terms: list[Term]) -> float:
         """How informative the word is in general Dutch; a typo counts as the word it corrects."""
@@ -259,7 +273,7 @@ class Matcher:
         scores: dict[int, float] = defaultdict(float)
         overlap: dict[int, float] = defaultdict(float)
         evidence: list[_SlotEvidence] = []
-        slots = _slots(query)
+        slots = {slot: self._strongest_synonyms(terms) for slot, terms in _slots(query).items()}
         weights = {slot: self._slot_weight(terms) for slot, terms in slots.items()}
         total = sum(weights.values()) or 1.0
         information = {slot: self._slot_information(query.words[slot], terms) for slot, terms in slots.items()}
@@ -319,18 +333,29 @@ class Matcher:
         """Tips of `theme`: those for the asker's own audience first (when known), then
         those sharing most with the question; civil servants' tips first on a tie."""
         candidates = [t for t in theme.tips if t.id not in exclude] or list(theme.tips)
-        slots = _slots(query) if query else {}
+        values = self._slot_values(query) if query else ()
 
         def rank(tip: Tip) -> tuple[bool, float, int, int]:
             terms = self._tip_terms[tip.id]
-            score = sum(
-                max((t.weight * self.index.term_idf(t.stem) for t in slot if t.stem in terms), default=0.0)
-                for slot in slots.values()
-            )
+            score = sum(max(map(slot.__getitem__, shared)) for slot in values if (shared := slot.keys() & terms))
             own = audience is not None and tip.audience is audience
             return (not own, -score, AUDIENCE_PREFERENCE.index(tip.audience), theme.tips.index(tip))
 
         return sorted(candidates, key=rank)
+
+    def _slot_values(self, query: AnalysedQuery) -> tuple[dict[str, float], ...]:
+        """Per word of the question: what each of its terms is worth (cached: asked once per shown theme)."""
+        cached = self._values_cache
+        if cached is not None and cached[0] is query:
+            return cached[1]
+        values: dict[int, dict[str, float]] = defaultdict(dict)
+        for t in query.terms:
+            value = t.weight * self.index.term_idf(t.stem)
+            if values[t.slot].get(t.stem, 0.0) < value:
+                values[t.slot][t.stem] = value
+        found = tuple(values.values())
+        self._values_cache = (query, found)
+        return found
 
     def best_tip(
         self,
