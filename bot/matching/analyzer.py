@@ -209,18 +209,22 @@ class Analyzer:
     @classmethod
     def for_documents(
         cls, fields: Iterable[Mapping[str, str]], synonym_groups: Sequence[Sequence[str]]
-    ) -> tuple[Analyzer, list[dict[str, Counter[str]]]]:
-        """An analyzer for these documents, and their word counts per field to index them with."""
+    ) -> tuple[Analyzer, list[dict[str, Counter[str]]], list[Counter[str]]]:
+        """An analyzer for these documents, their word counts per field, and per document."""
         vocabulary: Counter[str] = Counter()
         counts: list[dict[str, Counter[str]]] = []
+        wholes: list[Counter[str]] = []
         for document in fields:
             per_field = {}
+            whole: Counter[str] = Counter()
             for name, text in document.items():
                 words = plain_tokens(text)
                 vocabulary.update(words)  # counting a list runs in C
+                whole.update(words)
                 per_field[name] = Counter(words)
             counts.append(per_field)
-        return cls(vocabulary, synonym_groups), counts
+            wholes.append(whole)
+        return cls(vocabulary, synonym_groups), counts, wholes
 
     def _is_word(self, part: str) -> bool:
         return part in self._surface and len(part) >= MIN_PART

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
@@ -32,12 +32,14 @@ from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
 from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
-from antenne.bot.matching.text import clean_question, looks_english
+from antenne.bot.matching.text import clean_question, looks_english, plain_tokens
+from antenne.bot.matching.wholetext import WholeTextIndex
 
 LEXICON_MIN_STEM = 6
 FULL_KEYNESS = 2.0  # a word our content uses 100 times more often than general Dutch is fully ours
 BODY_ONLY_EVIDENCE = 0.6  # a word found only in the story, not in title, tags or questions
 MAX_SYNONYMS_PER_WORD = 8
+WHOLE_TEXT_WEIGHT = 1.0  # whole-text BM25 beside our own score, both scaled to their best item
 QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's score
 AMBIGUITY_RATIO = 0.92
 MAX_RESULTS = 5
@@ -154,6 +156,7 @@ class _Scored:
     similarity: dict[int, float]  # per topic: its closest example question
     domain: float  # informativeness of the question's words that belong to our domain
     strongest: float  # the most telling domain word of the question
+    own: dict[int, float] = field(default_factory=dict)  # our own score, before adding whole-text BM25
 
 
 def _slots(query: AnalysedQuery) -> dict[int, list[Term]]:
@@ -171,9 +174,10 @@ class Matcher:
         self.max_question_chars = max_question_chars
         self.model = model or shipped_model()
         documents = [_case_document(c) for c in kb.cases] + [_theme_document(t) for t in kb.themes]
-        analyzer, words = Analyzer.for_documents((d.fields for d in documents), kb.synonym_groups)
+        analyzer, words, wholes = Analyzer.for_documents((d.fields for d in documents), kb.synonym_groups)
         self.index = TopicIndex(documents, analyzer, words)
-        del words
+        self.whole_text = WholeTextIndex(wholes)
+        del words, wholes
         self.analyzer = analyzer
         self._topics: list[Case | Theme] = [*kb.cases, *kb.themes]
         self._tip_terms: dict[str, frozenset[str]] = {
@@ -390,20 +394,35 @@ class Matcher:
 
     def signals(self, question: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
         """The analysed question, its scores and the signals the decision model reads."""
-        query = self.analyse(question)
+        cleaned = clean_question(question, self.max_question_chars)
+        query = self.analyzer.query(cleaned)
         if query.empty:
             return query, None, {}
-        scored = self._score(query)
+        scored = self._with_whole_text(self._score(query), plain_tokens(cleaned))
         return query, scored, self._features(query, scored)
+
+    def _with_whole_text(self, scored: _Scored, words: list[str]) -> _Scored:
+        """Rank by our own score plus whole-text BM25, each scaled to its best item."""
+        own = scored.scores
+        whole = self.whole_text.scores(words)
+        own_best = max(own.values(), default=0.0) or 1.0
+        whole_best = max(whole.values(), default=0.0) or 1.0
+        fused = {doc: value / own_best for doc, value in own.items()}
+        for doc, value in whole.items():
+            fused[doc] = fused.get(doc, 0.0) + WHOLE_TEXT_WEIGHT * value / whole_best
+        return replace(scored, scores=fused, own=own)
 
     def _features(self, query: AnalysedQuery, scored: _Scored) -> dict[str, float]:
         scores = scored.scores
-        ranked = heapq.nsmallest(2, scores, key=lambda d: (-scores[d], self._topics[d].id))
+        ranked = heapq.nsmallest(MAX_RESULTS, scores, key=lambda d: (-scores[d], self._topics[d].id))
         first = scores[ranked[0]] if ranked else 0.0
-        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        # The margin to the best rival: a case and its own theme winning together is no doubt.
+        rivals = [d for d in ranked[1:] if not self._related(self._topics[ranked[0]].id, self._topics[d].id)]
+        second = scores[rivals[0]] if rivals else 0.0
         coverage = _explain(scored.evidence, ranked[0], scored.information)[0] if ranked else 0.0
+        own = scored.own or scores
         return {
-            "score": math.log1p(first),
+            "score": math.log1p(own.get(ranked[0], 0.0)) if ranked else 0.0,
             "margin": (first - second) / first if first > 0 else 0.0,
             "coverage": coverage,
             "domain": scored.domain / scored.information,
