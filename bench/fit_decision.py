@@ -54,7 +54,7 @@ MAX_CONFIDENTLY_WRONG = 0.03
 GRID = [i / 100 for i in range(2, 99)]
 # Which signals each model may use; the others get weight 0. "Is this our subject?" should
 # not hinge on how well one item's example questions happen to be phrased.
-ON_TOPIC_FEATURES = ("score", "coverage", "domain", "domain_mass", "strongest")
+ON_TOPIC_FEATURES = ("score", "coverage", "domain", "domain_mass", "strongest", "foreign")
 CORRECT_FEATURES = FEATURES
 # ../shared beside the checkout; a worktree sits one level deeper.
 PUBLIC_SET = next(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-FEATURES = ("score", "margin", "coverage", "domain", "domain_mass", "similarity", "length", "strongest")
+FEATURES = ("score", "margin", "coverage", "domain", "domain_mass", "similarity", "length", "strongest", "foreign")
 
 
 @dataclass(frozen=True)

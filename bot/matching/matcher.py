@@ -156,6 +156,7 @@ class _Scored:
     similarity: dict[int, float]  # per topic: its closest example question
     domain: float  # informativeness of the question's words that belong to our domain
     strongest: float  # the most telling domain word of the question
+    foreign: float  # informativeness of the words we do not know at all
     own: dict[int, float] = field(default_factory=dict)  # our own score, before adding whole-text BM25
 
 
@@ -325,7 +326,12 @@ class Matcher:
         for doc, similarity in best_similarity.items():
             scores[doc] += QUESTION_WEIGHT * similarity
         strongest = max(domain_of.values(), default=0.0)
-        return _Scored(scores, evidence, sum(information.values()) or 1.0, best_similarity, domain, strongest)
+        # Informative words our content and thesaurus do not know in any form ('telefoonnummer', 'sumif').
+        foreign = sum(
+            information[slot] for slot, terms in slots.items() if not any(t.stem in self.index.idf for t in terms)
+        )
+        total_information = sum(information.values()) or 1.0
+        return _Scored(scores, evidence, total_information, best_similarity, domain, strongest, foreign)
 
     def rank_tips(
         self,
@@ -430,6 +436,7 @@ class Matcher:
             "similarity": scored.similarity.get(ranked[0], 0.0) if ranked else 0.0,
             "length": math.log(len(query.words)),
             "strongest": scored.strongest,
+            "foreign": scored.foreign / scored.information,
         }
 
     def match(self, question: str) -> MatchOutcome:
