@@ -30,7 +30,8 @@ class WholeTextIndex:
             for word, tf in words.items():
                 raw[word].append((doc, tf))
         idf = {word: math.log(n - len(found) + 0.5) - math.log(len(found) + 0.5) for word, found in raw.items()}
-        floor = EPSILON * (sum(idf.values()) / len(idf)) if idf else 0.0
+        # Never negative: a word most items share must not count against an item (tiny corpora).
+        floor = max(0.0, EPSILON * (sum(idf.values()) / len(idf))) if idf else 0.0
         self.postings: dict[str, list[tuple[int, float]]] = {}
         for word, found in raw.items():
             weight = idf[word] if idf[word] > 0 else floor
