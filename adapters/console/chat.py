@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from antenne.bot.answers.actions import decode
 from antenne.bot.answers.compose import notice
-from antenne.bot.answers.model import ActionKind, Answer, AnswerKind
+from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.answers.render_text import WIDTH, render_text
 from antenne.bot.errors import AntenneError
 from antenne.bot.service import HELP_WORDS, Antenne
@@ -68,14 +68,14 @@ def chat_help(antenne: Antenne) -> Answer:
 
 def numbered(answer: Answer) -> Answer:
     """An ambiguous answer lists its options; 'Geen van deze' gets the next number."""
-    if answer.kind is AnswerKind.AMBIGUOUS and any(a.kind is ActionKind.NONE_OF_THESE for a in answer.actions):
+    if answer.offers_options and any(a.kind is ActionKind.NONE_OF_THESE for a in answer.actions):
         return dataclasses.replace(answer, suggestions=(*answer.suggestions, NONE_OF_THESE))
     return answer
 
 
 def _choices(last: Answer) -> list[Callable[[Antenne], Answer]]:
     """What each number of `last` does, in the order shown."""
-    if last.kind is AnswerKind.AMBIGUOUS:
+    if last.offers_options:
         options = [a for a in last.actions if a.kind in (ActionKind.CHOOSE, ActionKind.NONE_OF_THESE)]
         return [lambda antenne, value=a.value: antenne.act(value) for a in options]
     return [lambda antenne, q=q: antenne.ask(q) for q in last.suggestions]

@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Shown next to a tip that is our own advice, so no one takes it for the published source.
+EDITORIAL_LABEL = "advies Antenne-redactie"
+
 
 class AnswerKind(StrEnum):
     CASE = "case"
     CASE_DETAIL = "case_detail"
     TIP = "tip"
     AMBIGUOUS = "ambiguous"
+    UNSURE = "unsure"  # on-topic, but no item is clearly right: the best options to choose from
     NOT_ANSWERED = "not_answered"
     EMPTY = "empty"
     HELP = "help"
@@ -60,6 +64,7 @@ class TipView:
     audience: str
     text: str
     source: str
+    editorial: bool = False  # our own advice, labelled as such wherever the tip is shown
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,11 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     actions: tuple[Action, ...] = ()
     item_id: str | None = None
+
+    @property
+    def offers_options(self) -> bool:
+        """The suggestions are options with a button each ("Bedoel je …?"), not example questions."""
+        return self.kind in (AnswerKind.AMBIGUOUS, AnswerKind.UNSURE)
 
     @property
     def fallback_text(self) -> str:
