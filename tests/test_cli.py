@@ -233,3 +233,18 @@ def test_chat_welcome_wraps_at_word_boundaries(antenne):
     assert all(len(line) <= WIDTH for line in welcome.splitlines())
     assert welcome.split() == words  # every line break falls between two words
     assert all(word in " ".join(welcome.splitlines()) for word in ("'andere tip',", "'stop'."))
+
+
+def test_the_edge_words_a_bare_store_error_by_its_cause():
+    from antenne.bot.errors import StoreUnavailable
+
+    from antenne.cli.main import describe
+
+    try:
+        try:
+            raise ConnectionRefusedError("Connect call failed ('127.0.0.1', 1)")
+        except ConnectionRefusedError as cause:
+            raise StoreUnavailable from cause
+    except StoreUnavailable as exc:
+        assert describe(exc) == "De database is niet bereikbaar: Connect call failed ('127.0.0.1', 1)"
+    assert describe(StoreUnavailable("eigen woorden")) == "eigen woorden"

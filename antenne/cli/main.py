@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from antenne import __version__
 from antenne.bot.config import ConfigError
 from antenne.bot.content.issues import ContentError
-from antenne.bot.errors import AntenneError, ExitCode
+from antenne.bot.errors import AntenneError, ExitCode, StoreUnavailable
 from antenne.cli import answers, chat, content, digest, report, serve, teams_package
 
 INTERRUPTED = 130
@@ -37,6 +37,15 @@ def fail(message: str, code: int) -> int:
     return code
 
 
+def describe(exc: AntenneError) -> str:
+    """The error's own words; a bare StoreUnavailable (raised `from` the driver's error) names that cause."""
+    if str(exc) or exc.__cause__ is None:
+        return str(exc) or type(exc).__name__
+    if isinstance(exc, StoreUnavailable):
+        return f"De database is niet bereikbaar: {exc.__cause__}"
+    return str(exc.__cause__)
+
+
 def _silence_stdout() -> None:
     """After a broken pipe, Python's final flush of stdout would fail again: point it at /dev/null."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -52,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     except ContentError as exc:  # content that cannot be served is a configuration problem
         return fail(str(exc), ExitCode.USAGE)
     except AntenneError as exc:
-        return fail(str(exc), exc.exit_code)
+        return fail(describe(exc), exc.exit_code)
     except KeyboardInterrupt:
         return INTERRUPTED
     except BrokenPipeError:
