@@ -6,7 +6,7 @@ import pytest
 from antenne.bot.answers.model import AnswerKind
 from antenne.bot.digest.desk import DigestDesk
 from antenne.bot.digest.scheduler import DigestScheduler
-from antenne.bot.digest.slots import Slot
+from antenne.bot.slots import Slot
 from antenne.bot.store.subscriptions import InactiveReason, Place
 
 from tests.test_scheduler import RecordingSender

@@ -7,8 +7,8 @@ import time
 import pytest
 from antenne.adapters.server import SCHEDULER_KEY, build_app
 from antenne.bot.config import load_settings
-from antenne.bot.digest.slots import Slot
 from antenne.bot.service import Antenne
+from antenne.bot.slots import Slot
 from antenne.bot.store.recorder import Recorder
 from antenne.bot.store.subscriptions import InactiveReason, Place
 

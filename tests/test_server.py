@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -11,7 +12,18 @@ import time
 import urllib.request
 
 import pytest
+from antenne.adapters.platform import load_platforms
 from antenne.bot.config import ConfigError, load_settings
+
+
+# `serve` raises start-up problems (antenne.bot.errors); the command line package,
+# antenne/cli/ (built in parallel), turns them into a message and an exit code.
+# Until it is merged the old edge shows a traceback: these tests must fail then.
+needs_cli_edge = pytest.mark.xfail(
+    importlib.util.find_spec("antenne.cli") is None,
+    reason="antenne.cli maps raised start-up errors to messages and exit codes",
+    strict=True,
+)
 
 
 def free_port() -> int:
@@ -60,15 +72,16 @@ def test_serve_starts_without_credentials_and_stops_gracefully_on_sigterm(tmp_pa
 )
 def test_configuration_problems_are_named(env, message):
     with pytest.raises(ConfigError) as caught:
-        load_settings(env)
+        load_platforms(load_settings(env))
     assert message in str(caught.value)
 
 
 def test_socket_mode_needs_no_signing_secret():
-    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
-    assert settings.slack_socket_mode and settings.slack_enabled
+    [slack] = load_platforms(load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}))
+    assert slack.mode == "socket mode"
 
 
+@needs_cli_edge
 def test_serve_refuses_bad_configuration_with_a_readable_message():
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-1"}
     env.pop("SLACK_SIGNING_SECRET", None)
@@ -85,6 +98,7 @@ def test_serve_refuses_bad_configuration_with_a_readable_message():
     assert "Configuratie klopt niet" in result.stderr and "SLACK_SIGNING_SECRET ontbreekt" in result.stderr
 
 
+@needs_cli_edge
 def test_serve_stops_with_a_clear_log_line_when_the_database_is_unreachable(tmp_path):
     env = {
         **os.environ,
@@ -93,6 +107,7 @@ def test_serve_stops_with_a_clear_log_line_when_the_database_is_unreachable(tmp_
     }
     command = [sys.executable, "-m", "antenne", "serve"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert '"event": "store_unavailable"' in result.stderr and "Traceback" not in result.stderr
+    assert "127.0.0.1:1" in result.stderr  # the reason, not just the class name
     assert "geheim" not in result.stderr  # the password never reaches the log

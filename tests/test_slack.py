@@ -531,7 +531,8 @@ async def test_server_without_slack_credentials(kb, caplog, tmp_path):
 
 
 async def test_dispatcher_drains_on_stop_and_sheds_load_when_full():
-    from antenne.adapters.slack.http import AckFirstDispatcher
+    from antenne.adapters.slack.dispatch import AckFirstDispatcher, Work
+    from slack_bolt.request.async_request import AsyncBoltRequest
 
     class SlowBolt:
         def __init__(self) -> None:
@@ -539,12 +540,13 @@ async def test_dispatcher_drains_on_stop_and_sheds_load_when_full():
 
         async def async_dispatch(self, request):
             await asyncio.sleep(0.01)
-            self.done.append(request.body)
+            self.done.append(request.raw_body)
 
     bolt = SlowBolt()
     dispatcher = AckFirstDispatcher(bolt, workers=1, max_queued=3)
     await dispatcher.start()
-    assert all(dispatcher.submit(json.dumps({"n": n}), "", {}) for n in range(3))
-    assert not dispatcher.submit("{}", "", {})  # full: the endpoint answers 503 and Slack retries
+    work = [Work(AsyncBoltRequest(body=json.dumps({"n": n}), query="", headers={})) for n in range(4)]
+    assert all(dispatcher.submit(w) for w in work[:3])
+    assert not dispatcher.submit(work[3])  # full: the endpoint answers 503 and Slack retries
     await dispatcher.stop()
     assert len(bolt.done) == 3

@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from antenne.adapters.platform import load_platforms
 from antenne.adapters.server import build_app
 from antenne.bot.config import ConfigError, load_settings
 from antenne.bot.service import Antenne, Feedback
@@ -24,7 +25,7 @@ from tests.fakes.bot_connector import (
     OUTBOUND_TOKEN,
     FakeConnector,
     SigningKey,
-    StaticCredentialFactory,
+    teams_platform,
 )
 from tests.fakes.slack_api import start_app
 
@@ -118,7 +119,7 @@ async def teams(kb, signing_key, sqlite_store):
         settings,
         Antenne(kb, on_feedback=feedback.append),
         store=sqlite_store,
-        teams_credentials=StaticCredentialFactory(),
+        platforms=[teams_platform(settings.environ)],
     )
     runner, port = await start_app(app)
     server = TeamsServer(f"http://127.0.0.1:{port}", connector, signing_key, feedback, references)
@@ -324,7 +325,7 @@ async def test_development_mode_runs_without_authentication_but_stores_no_refere
 )
 def test_production_mode_refuses_to_start_without_credentials(env, message):
     with pytest.raises(ConfigError) as caught:
-        load_settings(env)
+        load_platforms(load_settings(env))
     assert message in str(caught.value)
 
 
