@@ -15,7 +15,6 @@ import pytest
 from antenne.adapters.platform import load_platforms
 from antenne.bot.config import ConfigError, load_settings
 
-
 # `serve` raises start-up problems (antenne.bot.errors); the command line package,
 # antenne/cli/ (built in parallel), turns them into a message and an exit code.
 # Until it is merged the old edge shows a traceback: these tests must fail then.

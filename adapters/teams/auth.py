@@ -131,8 +131,10 @@ class CachedTokenCredentials(MicrosoftAppCredentials):
 class CachingCredentialFactory(PasswordServiceClientCredentialFactory):
     """One credentials object per login endpoint and scope, its token renewed before it expires."""
 
-    def __init__(self, app_id: str, password: str, tenant_id: str | None = None) -> None:
+    def __init__(self, app_id: str, password: str, tenant_id: str | None = None, *, login_url: str = "") -> None:
+        """`login_url` replaces the Azure AD host, keeping the path (tests: a loopback login fake)."""
         super().__init__(app_id, password, tenant_id)
+        self._login_url = login_url.rstrip("/")
         self._credentials: dict[tuple[str, str], CachedTokenCredentials] = {}
 
     async def create_credentials(
@@ -141,7 +143,10 @@ class CachingCredentialFactory(PasswordServiceClientCredentialFactory):
         template = await super().create_credentials(app_id, oauth_scope, login_endpoint, validate_authority)
         if not template.microsoft_app_id:  # authentication disabled (development mode)
             return template
-        key = (template.oauth_endpoint, template.oauth_scope)
+        endpoint = template.oauth_endpoint
+        if self._login_url:
+            endpoint = self._login_url + "/" + endpoint.split("://", 1)[-1].split("/", 1)[-1]
+        key = (endpoint, template.oauth_scope)
         if key not in self._credentials:
             self._credentials[key] = CachedTokenCredentials(app_id, self.password, *key)
         credentials = self._credentials[key]
