@@ -4,8 +4,9 @@ Slack wants its acknowledgement within 3 seconds (an HTTP 200, or an envelope ac
 in Socket Mode), and under a burst the answering work would otherwise sit between
 a request and its ack. Acknowledged requests wait in a bounded queue; a few
 workers take them a batch at a time, check the whole batch against the event
-dedupe in one statement, and run the batch's first deliveries concurrently. A
-full queue refuses new work (HTTP answers 503, so Slack retries later) instead of
+dedupe in one statement, and run the batch's first deliveries as tasks, a
+bounded number at a time, yielding between them so new requests are acked in
+between. A full queue refuses new work (HTTP answers 503, so Slack retries later) instead of
 dropping an event. On shutdown the queue is drained within the grace period.
 """
 
@@ -22,6 +23,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 log = logging.getLogger("antenne.slack")
 
 BATCH = 64
+RUNNING = 16  # bolt dispatches in flight at once (most wait on response_url calls)
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,22 @@ class AckFirstDispatcher:
         self._queue: asyncio.Queue[Work] = asyncio.Queue(max_queued)
         self._workers = workers
         self._tasks: list[asyncio.Task[None]] = []
+        self._running: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(RUNNING)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._work()) for _ in range(self._workers)]
 
     async def stop(self, timeout: float = 10.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
         try:
             await asyncio.wait_for(self._queue.join(), max(timeout, 0))
+            if self._running:
+                await asyncio.wait_for(
+                    asyncio.gather(*self._running), max(deadline - asyncio.get_running_loop().time(), 0)
+                )
         except TimeoutError:
-            log.error("slack_queue_not_drained", extra={"left": self._queue.qsize()})
+            log.error("slack_queue_not_drained", extra={"left": self._queue.qsize() + len(self._running)})
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -72,7 +81,12 @@ class AckFirstDispatcher:
             while len(batch) < BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await asyncio.gather(*(self._run(work) for work in await self._first_deliveries(batch)))
+                for work in await self._first_deliveries(batch):
+                    await self._slots.acquire()
+                    task = asyncio.create_task(self._run(work))
+                    self._running.add(task)
+                    task.add_done_callback(self._running.discard)
+                    await asyncio.sleep(0)  # let acks for new requests in between
             finally:
                 for _ in batch:
                     self._queue.task_done()
@@ -101,3 +115,5 @@ class AckFirstDispatcher:
             await self._app.async_dispatch(work.request)
         except Exception as exc:  # one bad event must not stop the worker
             log.error("slack_dispatch_failed", extra={"error": type(exc).__name__})
+        finally:
+            self._slots.release()

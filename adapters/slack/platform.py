@@ -36,7 +36,7 @@ class SlackPlatform:
         # digest's own client waits out a 429 as told, its batch is paced anyway.
         self.client = self._client(AsyncConnectionErrorRetryHandler())
         self.digest_client = self._client(AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(3))
-        self.outbox = Outbox(self.client)
+        self.outbox = Outbox(settings.api_url, settings.bot_token)
         self._session: aiohttp.ClientSession | None = None
         self._dispatcher: AckFirstDispatcher | None = None
         self._link: SocketModeLink | None = None
@@ -67,7 +67,7 @@ class SlackPlatform:
     async def open(self) -> DigestSender:
         # slack_sdk opens a new connection (and TLS handshake) per call unless given a session.
         self._session = aiohttp.ClientSession()
-        self.client.session = self.digest_client.session = self._session
+        self.client.session = self.digest_client.session = self.outbox.session = self._session
         return SlackDigestSender(self.digest_client, min_interval=self.settings.digest_interval)
 
     async def start(self) -> None:
