@@ -89,13 +89,14 @@ class Antenne:
         return compose.notice("Niet gevonden", "Dat onderwerp ken ik niet (meer). Stel je vraag gerust opnieuw.")
 
     def _case_tips(self, case: Case, query: AnalysedQuery | None) -> list[Tip]:
-        """Two or three tips from the case's themes, the most relevant to the question first."""
+        """The case's key tips in the editors' order, then its themes' tips, the most relevant first."""
+        tips = [tip for tip_id in case.key_tips if (tip := self.kb.tip(tip_id)) is not None]
         ranked = [self.matcher.rank_tips(t, query) for t in (self.kb.theme(i) for i in case.themes) if t]
-        tips: list[Tip] = []
-        while len(tips) < compose.CASE_TIPS_SHOWN and any(ranked):
+        while len(tips) < compose.CASE_DETAIL_TIPS_SHOWN and any(ranked):
             for tips_of_theme in ranked:
-                if tips_of_theme and len(tips) < compose.CASE_TIPS_SHOWN:
-                    tips.append(tips_of_theme.pop(0))
+                tip = tips_of_theme.pop(0) if tips_of_theme else None
+                if tip is not None and tip not in tips and len(tips) < compose.CASE_DETAIL_TIPS_SHOWN:
+                    tips.append(tip)
         return tips
 
     # -- typed commands ------------------------------------------------------------
@@ -190,8 +191,7 @@ class Antenne:
             case = self.kb.case(payload.item_id)
             if case is None:
                 return compose.notice("Niet gevonden", "Deze casus bestaat niet meer.")
-            tips = self._case_tips(case, None)
-            return compose.case_detail_answer(self.kb, case, tips[0] if tips else None)
+            return compose.case_detail_answer(self.kb, case, self._case_tips(case, None))
         if kind is ActionKind.CHOOSE:
             return self._item_answer(payload.item_id, self.matcher.analyse(payload.question), payload.question)
         if kind is ActionKind.NONE_OF_THESE:

@@ -7,6 +7,14 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install -q -e '.[dev]'
 .venv/bin/ruff check .
+# The knowledge base must be written in its own words: no long runs copied from the
+# seed documents (../shared sits beside the checkout; ANTENNE_SHARED_DIR overrides).
+shared=${ANTENNE_SHARED_DIR:-../shared}
+if ! copycheck=$(python3 "$shared/tools/copycheck.py" . "$shared/seeds" 2>&1); then
+  echo "$copycheck" >&2
+  exit 1
+fi
+echo "$copycheck" | tail -n 1
 pgdir=$(mktemp -d /tmp/antenne-pg.XXXXXX)
 trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 if url=$(scripts/postgres.sh start "$pgdir"); then

@@ -134,7 +134,7 @@ def test_malformed_yaml_names_file_and_line(content_copy):
 def test_missing_and_empty_fields_are_named(content_copy):
     case = content_copy / "cases" / "dijkgraaf-stapt-terug.yaml"
     edit(case, "bespreekvraag: >-", "bespreekvragen: >-")
-    edit(case, "titel: De dijkgraaf die (gedwongen) een stap terug deed", "titel: '  '")
+    edit(case, "titel: De dijkgraaf die door ziekte een stap terug deed", "titel: '  '")
     found = problems(content_copy)
     assert (
         "content/cases/dijkgraaf-stapt-terug.yaml: dijkgraaf-stapt-terug: bespreekvraag: verplicht veld ontbreekt"
@@ -205,3 +205,142 @@ def test_cli_check_exits_1_with_the_messages(content_copy):
     )
     assert result.returncode == 1
     assert "wij-bouwen-een-wijk: soort: moet 'casus' zijn" in result.stderr
+
+
+# -- every problem of an item at once, and the mistakes editors really make --------------
+
+
+def test_missing_field_does_not_hide_an_unknown_theme(content_copy):
+    case = content_copy / "cases" / "eindhoven-geen-kaasschaaf.yaml"
+    edit(case, "bespreekvraag: >-", "bespreekvragen: >-")
+    edit(case, "themas: [drijvende-kracht,", "themas: [bestaat-niet,")
+    edit(case, "  - drijvende-kracht-inhoud-en-proces\n", "  - bestaat-ook-niet\n")
+    found = problems(content_copy)
+    item = "content/cases/eindhoven-geen-kaasschaaf.yaml: eindhoven-geen-kaasschaaf"
+    assert f"{item}: bespreekvraag: verplicht veld ontbreekt" in found
+    assert f"{item}: themas: onbekend thema 'bestaat-niet'" in found
+    assert f"{item}: kerntips: onbekende tip 'bestaat-ook-niet'" in found
+    assert not any("ontbreekt in de content" in p for p in found)  # a broken case is not a missing one
+
+
+def test_broken_tip_does_not_hide_the_rest_of_its_theme(content_copy):
+    theme = content_copy / "themes" / "persoonlijke-klik.yaml"
+    edit(theme, "doelgroep: bestuurder", "doelgroep: burger")
+    edit(theme, "bespreekvraag: >-", "bespreekvragen: >-")
+    found = problems(content_copy)
+    assert any("persoonlijke-klik: bespreekvraag: verplicht veld ontbreekt" in p for p in found)
+    assert any("doelgroep: onbekende doelgroep 'burger'" in p for p in found)
+    # the theme's other tips still count as known, so cases citing them raise nothing
+    assert not any("onbekende tip" in p or "onbekend thema" in p for p in found)
+
+
+def test_list_items_merged_by_bad_indentation_are_reported(content_copy):
+    case = content_copy / "cases" / "ict-storing-raad-ruikt-onraad.yaml"
+    edit(
+        case,
+        "  - Leg vooraf vast wie bij een storing de portefeuillehouder en de griffie informeert.\n",
+        "  - Leg vooraf vast wie bij een storing de portefeuillehouder en de griffie informeert.\n"
+        "   - Stel met communicatie een bericht op.\n",
+    )
+    found = problems(content_copy)
+    [merged] = [p for p in found if "wat_nu[2]" in p]
+    assert "griffie informeert. - Stel met communicatie" in merged
+    assert "verkeerd is ingesprongen" in merged
+
+
+def test_check_names_both_files_of_a_duplicate_id(content_copy):
+    theme = content_copy / "themes" / "persoonlijke-klik.yaml"
+    edit(theme, "id: persoonlijke-klik-grenzen-helder", "id: dijkgraaf-stapt-terug")
+    found = problems(content_copy)
+    [duplicate] = [p for p in found if "komt twee keer voor" in p]
+    assert "content/cases/dijkgraaf-stapt-terug.yaml" in duplicate
+    assert "content/themes/persoonlijke-klik.yaml" in duplicate
+
+
+def test_chat_size_rules_are_checked(content_copy):
+    case = content_copy / "cases" / "wij-bouwen-een-wijk.yaml"
+    edit(case, "Hun eerste vraag:", "Dat was snel. Hun eerste vraag:")
+    edit(case, "kerntips:\n", "kerntips:\n  - persoonlijke-klik-vertrek-als-het-niet-gaat\n")
+    long_tip = "Een tip die veel te lang is voor een chatbericht. " * 9
+    edit(
+        content_copy / "themes" / "persoonlijke-klik.yaml",
+        "tekst: Is de samenwerking zo slecht",
+        f"tekst: {long_tip}Is de samenwerking zo slecht",
+    )
+    found = problems(content_copy)
+    assert any("wij-bouwen-een-wijk: samenvatting: hoogstens 2 zinnen" in p for p in found)
+    assert any("wij-bouwen-een-wijk: eerste antwoord te lang voor een chatbericht" in p for p in found)
+    assert any("persoonlijke-klik-vertrek-als-het-niet-gaat: tekst: te lang voor een chatbericht" in p for p in found)
+
+
+def test_key_tip_that_repeats_a_first_step_is_reported(content_copy):
+    case = content_copy / "cases" / "raadslid-belt-over-budget.yaml"
+    repeated = "Laat je leidinggevende en wethouder weten wat er gevraagd is."
+    edit(case, "  - Zeg wanneer de cijfers openbaar worden", f"  - {repeated} Zeg wanneer de cijfers openbaar worden")
+    found = problems(content_copy)
+    assert any(
+        "raadslid-belt-over-budget: kerntips: 'informatie-aan-de-raad-eerst-leidinggevende' herhaalt wat_nu[2]" in p
+        for p in found
+    )
+
+
+def test_cli_check_reports_every_problem_of_an_item(content_copy):
+    case = content_copy / "cases" / "eindhoven-geen-kaasschaaf.yaml"
+    edit(case, "bespreekvraag: >-", "bespreekvragen: >-")
+    edit(case, "themas: [drijvende-kracht,", "themas: [bestaat-niet,")
+    result = subprocess.run(
+        [sys.executable, "-m", "antenne", "content", "check", str(content_copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "bespreekvraag: verplicht veld ontbreekt" in result.stderr
+    assert "themas: onbekend thema 'bestaat-niet'" in result.stderr
+
+
+# -- the gap users hit: advice on a risk set aside -----------------------------------------
+
+
+def test_advice_set_aside_theme_serves_every_audience(kb):
+    theme = kb.theme("advies-genegeerd")
+    ours = yaml.safe_load((default_content_dir() / "required-ids.yaml").read_text(encoding="utf-8"))
+    assert theme is not None and "advies-genegeerd" in ours["themes"]
+    assert {t.audience for t in theme.tips} == set(Audience)
+    text = " ".join([theme.introduction, *(t.text for t in theme.tips)]).lower()
+    for must in (
+        "op papier",
+        "leidinggevende",
+        "gemeentesecretaris",
+        "de bestuurder beslist",
+        "politieke verantwoordelijkheid",
+        "artikel 169 gemeentewet",
+        "eed of belofte",
+        "ambtenarenwet 2017",
+        "vertrouwenspersoon integriteit",
+        "misstand",
+        "huis voor klokkenluiders",
+        "wet bescherming klokkenluiders",
+    ):
+        assert must in text, must
+    assert all(t.source.editorial for t in theme.tips)
+
+
+def test_advice_set_aside_question_is_answered_from_the_new_theme(antenne):
+    answer = antenne.ask("mijn wethouder legt mijn advies over een juridisch risico naast zich neer, wat nu?")
+    assert answer.tips and answer.tips[0].theme_id == "advies-genegeerd"
+
+
+def test_copycheck_passes():
+    from tests.conftest import SHARED
+
+    tool = SHARED / "tools" / "copycheck.py"
+    if not tool.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    result = subprocess.run(
+        [sys.executable, str(tool), str(default_content_dir().parent), str(SHARED / "seeds")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from antenne.bot.answers.model import Answer, AnswerKind
+from antenne.bot.answers.model import EDITORIAL_LABEL, Answer, AnswerKind, TipView
 
 CARD_VERSION = "1.5"
 DATA_KEY = "antenne"  # Action.Submit data: {"antenne": <core payload>}
@@ -14,6 +14,10 @@ MAX_TEXT = 8000
 
 def _text(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text[:MAX_TEXT], "wrap": True, **style}
+
+
+def _tip_label(tip: TipView) -> str:
+    return f"{tip.theme_title}; {EDITORIAL_LABEL}" if tip.editorial else tip.theme_title
 
 
 def render_card(answer: Answer) -> dict[str, Any]:
@@ -33,7 +37,7 @@ def render_card(answer: Answer) -> dict[str, Any]:
                 "style": "emphasis",
                 "spacing": "Medium",
                 "items": [
-                    _text(f"💡 Tip voor de {tip.audience} ({tip.theme_title})", weight="Bolder"),
+                    _text(f"💡 Tip voor de {tip.audience} ({_tip_label(tip)})", weight="Bolder"),
                     _text(tip.text),
                 ],
             }

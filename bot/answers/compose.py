@@ -5,11 +5,11 @@ from __future__ import annotations
 from antenne.bot.answers.actions import ActionPayload, encode
 from antenne.bot.answers.model import Action, ActionKind, Answer, AnswerKind, Section, TipView
 from antenne.bot.content.model import Case, KnowledgeBase, Theme, Tip
+from antenne.bot.content.schema import FIRST_ANSWER_LESSONS, FIRST_ANSWER_STEPS, FIRST_ANSWER_TIPS
 from antenne.bot.matching.analyzer import Via
 from antenne.bot.matching.matcher import MatchOutcome, Result
 
-CASE_LESSONS_SHOWN = 2
-CASE_TIPS_SHOWN = 3
+CASE_DETAIL_TIPS_SHOWN = 4  # "Meer over deze casus": every key tip, topped up from the case's themes
 SUGGESTIONS_SHOWN = 3
 
 AUDIENCE_LABEL = {"ambtenaar": "ambtenaar", "topambtenaar": "topambtenaar", "bestuurder": "bestuurder"}
@@ -48,10 +48,13 @@ def tip_view(kb: KnowledgeBase, tip: Tip) -> TipView:
         audience=AUDIENCE_LABEL[tip.audience.value],
         text=tip.text,
         source=tip.source.cite(),
+        editorial=tip.source.editorial,
     )
 
 
 def case_answer(kb: KnowledgeBase, case: Case, tips: list[Tip], question: str = "") -> Answer:
+    """The first answer: chat-sized. Editors choose what goes in by ordering the case's lists."""
+    tips = tips[:FIRST_ANSWER_TIPS]
     shown = tuple(t.id for t in tips)
     actions = [
         make_action(ActionKind.MORE, "Meer over deze casus", case.id),
@@ -64,8 +67,8 @@ def case_answer(kb: KnowledgeBase, case: Case, tips: list[Tip], question: str = 
         title=case.title,
         intro=case.summary,
         sections=(
-            Section("De les", bullets=case.lessons[:CASE_LESSONS_SHOWN]),
-            Section("Wat nu", bullets=case.next_steps),
+            Section("De les", bullets=case.lessons[:FIRST_ANSWER_LESSONS]),
+            Section("Wat nu", bullets=case.next_steps[:FIRST_ANSWER_STEPS]),
         ),
         tips=tuple(tip_view(kb, t) for t in tips),
         source=case.source.cite(),
@@ -74,7 +77,9 @@ def case_answer(kb: KnowledgeBase, case: Case, tips: list[Tip], question: str = 
     )
 
 
-def case_detail_answer(kb: KnowledgeBase, case: Case, tip: Tip | None) -> Answer:
+def case_detail_answer(kb: KnowledgeBase, case: Case, tips: list[Tip]) -> Answer:
+    """'Meer over deze casus': the whole case, every step and more tips."""
+    tips = tips[:CASE_DETAIL_TIPS_SHOWN]
     return Answer(
         kind=AnswerKind.CASE_DETAIL,
         title=case.title,
@@ -86,10 +91,10 @@ def case_detail_answer(kb: KnowledgeBase, case: Case, tip: Tip | None) -> Answer
             Section("Wat nu", bullets=case.next_steps),
             Section("Bespreek met elkaar", case.discussion_question),
         ),
-        tips=(tip_view(kb, tip),) if tip else (),
+        tips=tuple(tip_view(kb, t) for t in tips),
         source=case.source.cite(),
         actions=(
-            make_action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=(tip.id,) if tip else ()),
+            make_action(ActionKind.OTHER_TIP, "Andere tip", case.themes[0], exclude=tuple(t.id for t in tips)),
             *feedback_actions(case.id),
         ),
         item_id=case.id,

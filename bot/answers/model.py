@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Shown next to a tip that is our own advice, so no one takes it for the published source.
+EDITORIAL_LABEL = "advies Antenne-redactie"
+
 
 class AnswerKind(StrEnum):
     CASE = "case"
@@ -60,6 +63,7 @@ class TipView:
     audience: str
     text: str
     source: str
+    editorial: bool = False  # our own advice, labelled as such wherever the tip is shown
 
 
 @dataclass(frozen=True)

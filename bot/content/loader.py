@@ -6,6 +6,8 @@ mistake in one run and the bot never starts with half of its content.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,16 @@ from antenne.bot.content.model import Audience, Case, KnowledgeBase, Source, The
 from antenne.bot.content.schema import (
     CASE_FIELDS,
     CASE_KIND,
+    FIRST_ANSWER_LESSONS,
+    FIRST_ANSWER_STEPS,
+    FIRST_ANSWER_TEXT_MAX,
+    FIRST_ANSWER_TIPS,
     SOURCE_FIELDS,
+    SUMMARY_MAX_SENTENCES,
     THEME_FIELDS,
     THEME_KIND,
     TIP_FIELDS,
+    TIP_TEXT_MAX,
     FieldRule,
 )
 from antenne.bot.matching.text import normalise
@@ -34,16 +42,41 @@ SYNONYMS_FILE = "synonyms.yaml"
 REQUIRED_IDS_FILE = "required-ids.yaml"
 
 
+# A list item with " - " inside is almost always two items merged by a wrongly indented
+# line: YAML reads "- a.\n   - b." as the single text "a. - b.".
+MERGED_ITEM = re.compile(r"\s-\s+\S")
+SENTENCE_END = re.compile(r"[.!?](?:\s+|$)")
+REPEAT_RUN = 4  # words a key tip may share with a step before it counts as repeating it
+
+
 class _Collector:
+    """Problems, plus what every file declared, so cross-checks also see items that failed to build."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.issues: list[ContentIssue] = []
+        self.declared: dict[str, list[tuple[str, str]]] = defaultdict(list)  # id -> [(kind, file)]
+        self.references: list[tuple[str, str, str, str]] = []  # (file, item id, field, referenced id)
+
+    def shown(self, path: Path | str) -> str:
+        if isinstance(path, Path):
+            return str(path.relative_to(self.root.parent)) if path.is_relative_to(self.root.parent) else str(path)
+        return path
 
     def add(self, path: Path | str, item_id: str, field: str, message: str) -> None:
-        shown = path
-        if isinstance(path, Path):
-            shown = str(path.relative_to(self.root.parent)) if path.is_relative_to(self.root.parent) else str(path)
-        self.issues.append(ContentIssue(shown, item_id, field, message))
+        self.issues.append(ContentIssue(self.shown(path), item_id, field, message))
+
+    def declare(self, item_id: str, kind: str, path: Path) -> None:
+        self.declared[item_id].append((kind, self.shown(path)))
+
+    def refer(self, path: Path, item_id: str, field: str, values: Any) -> None:
+        if isinstance(values, list):
+            for value in values:
+                if isinstance(value, str) and value.strip():
+                    self.references.append((self.shown(path), item_id, field, value.strip()))
+
+    def ids_of(self, kind: str) -> set[str]:
+        return {item_id for item_id, where in self.declared.items() if any(k == kind for k, _ in where)}
 
 
 def _read_yaml(path: Path, issues: _Collector) -> Any:
@@ -100,7 +133,19 @@ def _check_fields(
                 elif not isinstance(entry, str) or not entry.strip():
                     issues.add(path, item_id, f"{rule.name}[{index + 1}]", "moet een niet-lege tekst zijn")
                     ok = False
+                elif MERGED_ITEM.search(entry):
+                    issues.add(path, item_id, f"{rule.name}[{index + 1}]", _merged_hint(entry))
     return ok
+
+
+def _merged_hint(entry: str) -> str:
+    found = MERGED_ITEM.search(entry)
+    start = max(0, found.start() - 20) if found else 0
+    return (
+        f"bevat ' - ' midden in de regel ('…{' '.join(entry[start:start + 50].split())}…'): waarschijnlijk zijn "
+        "twee regels samengevoegd doordat de tweede verkeerd is ingesprongen. Zet elke '- ' op een eigen regel, "
+        "even ver ingesprongen als de andere; bedoel je een gedachtestreepje, schrijf dan '–'."
+    )
 
 
 def _source(data: Any, path: Path, item_id: str, field: str, issues: _Collector) -> Source | None:
@@ -116,14 +161,29 @@ def _texts(values: list[str]) -> tuple[str, ...]:
     return tuple(" ".join(v.split()) for v in values)
 
 
+def _count_sentences(text: str) -> int:
+    return len(SENTENCE_END.findall(" ".join(text.split()))) or 1
+
+
+def _check_case_text(data: dict[str, Any], path: Path, item_id: str, issues: _Collector) -> None:
+    """Rules for the chat-sized first answer that can be checked on the case alone."""
+    summary = data.get("samenvatting")
+    if isinstance(summary, str) and _count_sentences(summary) > SUMMARY_MAX_SENTENCES:
+        hint = f"hoogstens {SUMMARY_MAX_SENTENCES} zinnen; het verhaal staat in wat_er_gebeurde"
+        issues.add(path, item_id, "samenvatting", hint)
+    if data.get("soort") not in (None, CASE_KIND):
+        issues.add(path, item_id, "soort", f"moet '{CASE_KIND}' zijn voor een bestand in {CASES_DIR}/")
+
+
 def _load_case(data: dict[str, Any], path: Path, issues: _Collector) -> Case | None:
     item_id = str(data.get("id") or path.stem)
-    if not _check_fields(data, CASE_FIELDS, path, item_id, issues):
-        return None
-    if data["soort"] != CASE_KIND:
-        issues.add(path, item_id, "soort", f"moet '{CASE_KIND}' zijn voor een bestand in {CASES_DIR}/")
-    source = _source(data["bron"], path, item_id, "bron", issues)
-    if source is None:
+    issues.declare(item_id, "casus", path)
+    issues.refer(path, item_id, "themas", data.get("themas"))
+    issues.refer(path, item_id, "kerntips", data.get("kerntips"))
+    ok = _check_fields(data, CASE_FIELDS, path, item_id, issues)
+    _check_case_text(data, path, item_id, issues)
+    source = _source(data["bron"], path, item_id, "bron", issues) if isinstance(data.get("bron"), dict) else None
+    if not ok or source is None:
         return None
     return Case(
         id=item_id,
@@ -138,6 +198,7 @@ def _load_case(data: dict[str, Any], path: Path, issues: _Collector) -> Case | N
         example_questions=_texts(data["voorbeeldvragen"]),
         discussion_question=" ".join(data["bespreekvraag"].split()),
         source=source,
+        key_tips=_texts(data["kerntips"]),
     )
 
 
@@ -146,34 +207,41 @@ def _load_tip(data: Any, theme_id: str, theme_source: Source, path: Path, issues
         issues.add(path, theme_id, f"tips[{n}]", "moet een blok met id, doelgroep en tekst zijn")
         return None
     tip_id = str(data.get("id") or f"{theme_id}/tips[{n}]")
-    if not _check_fields(data, TIP_FIELDS, path, tip_id, issues):
-        return None
-    try:
-        audience = Audience(data["doelgroep"])
-    except ValueError:
-        allowed = ", ".join(a.value for a in Audience)
-        issues.add(path, tip_id, "doelgroep", f"onbekende doelgroep '{data['doelgroep']}' (kies uit: {allowed})")
-        return None
+    issues.declare(tip_id, "tip", path)
+    ok = _check_fields(data, TIP_FIELDS, path, tip_id, issues)
+    text = " ".join(data["tekst"].split()) if isinstance(data.get("tekst"), str) else ""
+    if len(text) > TIP_TEXT_MAX:
+        issues.add(path, tip_id, "tekst", f"te lang voor een chatbericht: {len(text)} tekens, hoogstens {TIP_TEXT_MAX}")
+    audience = None
+    if isinstance(data.get("doelgroep"), str):
+        try:
+            audience = Audience(data["doelgroep"])
+        except ValueError:
+            allowed = ", ".join(a.value for a in Audience)
+            issues.add(path, tip_id, "doelgroep", f"onbekende doelgroep '{data['doelgroep']}' (kies uit: {allowed})")
     source = theme_source
     if "bron" in data:
         source = _source(data["bron"], path, tip_id, "bron", issues) or theme_source
-    return Tip(id=tip_id, theme=theme_id, audience=audience, text=" ".join(data["tekst"].split()), source=source)
+    if not ok or audience is None:
+        return None
+    return Tip(id=tip_id, theme=theme_id, audience=audience, text=text, source=source)
 
 
 def _load_theme(data: dict[str, Any], path: Path, issues: _Collector) -> Theme | None:
     item_id = str(data.get("id") or path.stem)
-    if not _check_fields(data, THEME_FIELDS, path, item_id, issues):
-        return None
-    if data["soort"] != THEME_KIND:
+    issues.declare(item_id, "thema", path)
+    ok = _check_fields(data, THEME_FIELDS, path, item_id, issues)
+    if data.get("soort") not in (None, THEME_KIND):
         issues.add(path, item_id, "soort", f"moet '{THEME_KIND}' zijn voor een bestand in {THEMES_DIR}/")
-    source = _source(data["bron"], path, item_id, "bron", issues)
-    if source is None:
-        return None
+    source = _source(data["bron"], path, item_id, "bron", issues) if isinstance(data.get("bron"), dict) else None
+    raw_tips = data.get("tips") if isinstance(data.get("tips"), list) else []
     tips = tuple(
         tip
-        for n, raw in enumerate(data["tips"], start=1)
-        if (tip := _load_tip(raw, item_id, source, path, issues, n)) is not None
+        for n, raw in enumerate(raw_tips, start=1)
+        if (tip := _load_tip(raw, item_id, source or Source("", ""), path, issues, n)) is not None
     )
+    if not ok or source is None:
+        return None
     return Theme(
         id=item_id,
         title=" ".join(data["titel"].split()),
@@ -237,21 +305,72 @@ def _load_synonyms(root: Path, issues: _Collector) -> tuple[tuple[str, ...], ...
     return tuple(result)
 
 
-def _cross_check(root: Path, cases: list[Case], themes: list[Theme], issues: _Collector) -> None:
-    ids: dict[str, str] = {}
-    for kind, item in (
-        [("casus", c) for c in cases]
-        + [("thema", t) for t in themes]
-        + [("tip", tip) for t in themes for tip in t.tips]
-    ):
-        if item.id in ids:
-            issues.add(f"{root.name}", item.id, "id", f"komt twee keer voor ({ids[item.id]} en {kind})")
-        ids[item.id] = kind
-    theme_ids = {t.id for t in themes}
+def _check_duplicates(issues: _Collector) -> None:
+    for item_id, where in issues.declared.items():
+        for (kind, file), (first_kind, first_file) in zip(where[1:], where, strict=False):
+            issues.add(
+                file, item_id, "id", f"komt twee keer voor: als {first_kind} in {first_file} en als {kind} in {file}"
+            )
+
+
+def _check_references(issues: _Collector) -> None:
+    known = {"themas": (issues.ids_of("thema"), "onbekend thema"), "kerntips": (issues.ids_of("tip"), "onbekende tip")}
+    for file, item_id, field, ref in issues.references:
+        ids, unknown = known[field]
+        if ref not in ids:
+            issues.add(file, item_id, field, f"{unknown} '{ref}'")
+
+
+def first_answer_text(case: Case, tips: dict[str, Tip]) -> int:
+    """Characters of content text the first answer to `case` shows (see FIRST_ANSWER_TEXT_MAX)."""
+    shown = [
+        case.title,
+        case.summary,
+        *case.lessons[:FIRST_ANSWER_LESSONS],
+        *case.next_steps[:FIRST_ANSWER_STEPS],
+        *(tips[t].text for t in case.key_tips[:FIRST_ANSWER_TIPS] if t in tips),
+        case.source.cite(),
+    ]
+    return sum(len(text) for text in shown)
+
+
+def _word_runs(text: str, size: int = REPEAT_RUN) -> set[tuple[str, ...]]:
+    words = normalise(text).split()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _check_key_tips_add_something(path: str, case: Case, tips: dict[str, Tip], issues: _Collector) -> None:
+    """A key tip in the first answer must not say again what one of its steps says."""
+    steps = case.next_steps[:FIRST_ANSWER_STEPS]
+    for tip_id in case.key_tips[:FIRST_ANSWER_TIPS]:
+        tip = tips.get(tip_id)
+        for n, step in enumerate(steps, start=1):
+            if tip is not None and _word_runs(tip.text) & _word_runs(step):
+                message = f"'{tip_id}' herhaalt wat_nu[{n}]; kies een tip die iets toevoegt, of zet hem verderop"
+                issues.add(path, case.id, "kerntips", message)
+
+
+def _check_first_answers(root: Path, cases: list[Case], themes: list[Theme], issues: _Collector) -> None:
+    tips = {tip.id: tip for theme in themes for tip in theme.tips}
     for case in cases:
-        for ref in case.themes:
-            if ref not in theme_ids:
-                issues.add(f"{root.name}/{CASES_DIR}/{case.id}.yaml", case.id, "themas", f"onbekend thema '{ref}'")
+        _check_key_tips_add_something(f"{root.name}/{CASES_DIR}/{case.id}.yaml", case, tips, issues)
+        size = first_answer_text(case, tips)
+        if size > FIRST_ANSWER_TEXT_MAX:
+            issues.add(
+                f"{root.name}/{CASES_DIR}/{case.id}.yaml",
+                case.id,
+                "",
+                f"eerste antwoord te lang voor een chatbericht: {size} tekens tekst, hoogstens "
+                f"{FIRST_ANSWER_TEXT_MAX}. Maak de titel, samenvatting, eerste les, eerste {FIRST_ANSWER_STEPS} "
+                f"stappen van wat_nu of eerste {FIRST_ANSWER_TIPS} kerntips korter, of zet kortere vooraan; "
+                "de rest staat onder 'Meer over deze casus'.",
+            )
+
+
+def _cross_check(root: Path, cases: list[Case], themes: list[Theme], issues: _Collector) -> None:
+    _check_duplicates(issues)
+    _check_references(issues)
+    _check_first_answers(root, cases, themes, issues)
     questions: dict[str, str] = {}
     for item in [*cases, *themes]:
         folder = CASES_DIR if isinstance(item, Case) else THEMES_DIR
@@ -275,8 +394,9 @@ def check_inventory(path: Path, cases: list[Case], themes: list[Theme], issues: 
     data = _read_yaml(path, issues)
     if not isinstance(data, dict):
         return
-    case_ids = {c.id for c in cases}
-    theme_ids = {t.id for t in themes}
+    # Declared ids count: an item with a broken field is reported for that field, not as missing.
+    case_ids = {c.id for c in cases} | issues.ids_of("casus")
+    theme_ids = {t.id for t in themes} | issues.ids_of("thema")
     for key, present, kind in (("cases", case_ids, "casus"), ("themes", theme_ids, "thema")):
         for entry in data.get(key) or []:
             wanted = entry.get("id") if isinstance(entry, dict) else entry

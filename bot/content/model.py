@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+EDITORIAL_AUTHOR = "Antenne-redactie"
+
 
 class Kind(StrEnum):
     CASE = "case"
@@ -30,6 +32,11 @@ class Source:
     def cite(self) -> str:
         return f"{self.title} — {self.author}" if self.author else self.title
 
+    @property
+    def editorial(self) -> bool:
+        """Our own practical advice rather than a published source; answers must say so."""
+        return self.author.startswith(EDITORIAL_AUTHOR)
+
 
 @dataclass(frozen=True)
 class Case:
@@ -45,6 +52,7 @@ class Case:
     example_questions: tuple[str, ...]
     discussion_question: str
     source: Source
+    key_tips: tuple[str, ...] = ()  # tip ids in the editors' order; the first ones go in the first answer
     kind: Kind = field(default=Kind.CASE, init=False)
 
 

@@ -32,6 +32,7 @@ CASE_FIELDS = (
     FieldRule("lessen", list, min_items=1),
     FieldRule("wat_nu", list, min_items=1),
     FieldRule("themas", list, min_items=1),
+    FieldRule("kerntips", list, min_items=1),
     FieldRule("trefwoorden", list, min_items=1),
     FieldRule("bespreekvraag", str),
     FieldRule("bron", dict),
@@ -56,6 +57,19 @@ TIP_FIELDS = (
     FieldRule("tekst", str),
     FieldRule("bron", dict, required=False),
 )
+
+# The first answer to a case is a chat message, not a report: editors decide what goes
+# in it by ordering (the first lesson, the first steps, the first key tips), and the
+# checker keeps that selection within what a chat message can hold. The rest is shown
+# by "Meer over deze casus".
+FIRST_ANSWER_LESSONS = 1
+FIRST_ANSWER_STEPS = 3
+FIRST_ANSWER_TIPS = 2
+SUMMARY_MAX_SENTENCES = 2
+# Characters of content text in a first answer (title, summary, first lesson, first
+# steps, first key tips, source); rendering adds about 300 more, within 1,200.
+FIRST_ANSWER_TEXT_MAX = 880
+TIP_TEXT_MAX = 399  # a tip answer stays under 400 characters of tip text
 
 CASE_KIND = "casus"
 THEME_KIND = "thema"

@@ -22,11 +22,21 @@ def next_case(kb: KnowledgeBase, channel_key: str, sent: Counter[str]) -> Case:
     return min(kb.cases, key=lambda c: (sent[c.id], _position(channel_key, c.id)))
 
 
+def standalone_themes(kb: KnowledgeBase) -> frozenset[str]:
+    """Themes no case lists (like advies-genegeerd): their tips fit any week's case."""
+    return frozenset(t.id for t in kb.themes) - {theme for case in kb.cases for theme in case.themes}
+
+
 def next_tip(kb: KnowledgeBase, channel_key: str, sent: Counter[str], case: Case) -> Tip:
-    """The least-sent tip; among those, one from the case's themes so the two fit together."""
+    """The least-sent tip; among those, one that fits the case, so the two belong together.
+
+    A tip fits when its theme is one of the case's, or when no case lists its theme;
+    without the second rule such a theme would only come up after every other tip.
+    """
+    fitting = frozenset(case.themes) | standalone_themes(kb)
     return min(
         kb.tips,
-        key=lambda t: (sent[t.id], t.theme not in case.themes, _position(channel_key, t.id)),
+        key=lambda t: (sent[t.id], t.theme not in fitting, _position(channel_key, t.id)),
     )
 
 

@@ -20,7 +20,7 @@ from antenne.bot.matching.text import clean_question, looks_english
 
 # Answer when the best topic explains most of the question, or a fair part of it
 # with a clearly high score; and never on words found only in a story's body.
-MIN_COVERAGE = 0.45
+MIN_COVERAGE = 0.5
 MIN_SCORE = 1.5
 LOW_COVERAGE = 0.28
 CONFIDENT_SCORE = 2.8
