@@ -110,3 +110,21 @@ def test_serve_stops_with_a_clear_log_line_when_the_database_is_unreachable(tmp_
     assert '"event": "store_unavailable"' in result.stderr and "Traceback" not in result.stderr
     assert "127.0.0.1:1" in result.stderr  # the reason, not just the class name
     assert "geheim" not in result.stderr  # the password never reaches the log
+
+
+def test_the_shutdown_grace_fits_the_stop_timeout_the_docs_ask_for():
+    """The drain must end before the orchestrator kills the process (see README, Dockerfile)."""
+    import re
+    from pathlib import Path
+
+    from antenne.adapters.lifecycle import RECORDER_TIMEOUT
+    from antenne.adapters.server import HANDLER_TIMEOUT
+
+    root = Path(__file__).resolve().parents[1]
+    readme, dockerfile = (root / "README.md").read_text(), (root / "Dockerfile").read_text()
+    stop_timeout = int(re.search(r"--stop-timeout (\d+)", readme).group(1))
+    assert f"--stop-timeout {stop_timeout}" in dockerfile and f"stop_grace_period: {stop_timeout}s" in readme
+    grace = int(re.search(r"ANTENNE_SHUTDOWN_GRACE_SECONDS=(\d+)", dockerfile).group(1))
+    assert grace == load_settings({}).shutdown_grace
+    assert grace + HANDLER_TIMEOUT + RECORDER_TIMEOUT + 3 <= stop_timeout
+    assert load_settings({"ANTENNE_SHUTDOWN_GRACE_SECONDS": "5"}).shutdown_grace == 5
