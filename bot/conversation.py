@@ -23,7 +23,7 @@ class Did(Enum):
     """What the person did."""
 
     MESSAGE = "message"  # typed in a conversation with the bot (a mention, a direct message)
-    COMMAND = "command"  # used the platform's command (Slack's `/tip`)
+    COMMAND = "command"  # used the platform's command for us (a slash command)
     CLICK = "click"  # pressed one of our buttons; the text is the button's value
     SHARE = "share"  # asked to show an item to the whole conversation; the text is its id
 

@@ -36,7 +36,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def subscriptions_table(subscriptions: Sequence[Subscription], last: dict[int, LedgerEntry], now: datetime) -> str:
     if not subscriptions:
-        return "Nog geen abonnementen. Zet de digest aan met '/tip digest aan' (Slack) of 'digest aan' (Teams)."
+        return "Nog geen abonnementen. Zet de digest aan in een kanaal met '/tip digest aan' of 'digest aan'."
     rows = []
     for s in subscriptions:
         entry = last.get(s.id)

@@ -57,7 +57,7 @@ class DigestDesk:
             return False
 
     async def command(self, place: Place, text: str, *, prefix: str = "digest") -> Answer:
-        """`text` starts with 'digest'; `prefix` is how the user types it ('/tip digest' in Slack)."""
+        """`text` starts with 'digest'; `prefix` is how the user types it (e.g. '/tip digest')."""
         return await self._guarded(self._command(place, text, prefix))
 
     async def turn_off(self, place: Place, prefix: str = "digest") -> Answer:

@@ -90,7 +90,7 @@ class DigestScheduler:
     async def run_due(self, *, now_for_everyone: bool = False, stop: asyncio.Event | None = None) -> RunSummary:
         """Post every digest that is due. `now_for_everyone` treats this week as due everywhere (run-now).
 
-        With Slack's pacing a run over many channels takes minutes; once `stop` is
+        With a platform's pacing a run over many channels takes minutes; once `stop` is
         set no new digest is claimed, so a shutdown never cuts one off mid-post.
         """
         now = self._clock()

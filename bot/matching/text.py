@@ -1,8 +1,8 @@
 """Turn raw chat text into comparable tokens.
 
-Chat messages carry platform markup (Slack `<@U123>`, Teams `<at>…</at>`), URLs,
-emoji and diacritics; none of that helps matching and some of it (mentions) would
-actively mislead it.
+Chat messages carry URLs, HTML, emoji and diacritics; none of that helps matching.
+Each platform's own markup (mentions, channel links) is taken out by its adapter
+before the text reaches the core.
 """
 
 from __future__ import annotations
@@ -14,11 +14,6 @@ from importlib import resources
 
 MAX_QUESTION_CHARS = 1000
 
-_TEAMS_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
-# Slack: <@U123>, <@U123|name>, <#C123|kanaal>, <!here>, <!subteam^S1|@team>
-_SLACK_ENTITY = re.compile(r"<[@#!][^>]*>")
-# Slack link with label: <https://x|label> keeps the label, bare <https://x> goes.
-_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^>|]*(?:\|([^>]*))?>", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[a-z][^>]*>", re.IGNORECASE)
 _AMPERSAND_ABBREVIATION = re.compile(r"\b(\w)\s*&\s*(\w)\b")
@@ -29,10 +24,7 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def strip_markup(text: str) -> str:
-    """Remove mentions, links and HTML so only what the person typed remains."""
-    text = _TEAMS_MENTION.sub(" ", text)
-    text = _SLACK_LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
-    text = _SLACK_ENTITY.sub(" ", text)
+    """Remove links and HTML so only what the person typed remains."""
     text = _URL.sub(" ", text)
     text = _HTML_TAG.sub(" ", text)
     return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ")
