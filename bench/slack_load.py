@@ -173,15 +173,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    args = parser.parse_args()
-
-    antenne_port, bare_port, fake_port = free_port(), free_port(), free_port()
-    fake = subprocess.Popen([sys.executable, "-c", FAKE_SLACK, str(fake_port)])
-    await wait_healthy(fake_port)
+def server_env(antenne_port: int, fake_port: int) -> dict[str, str]:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -194,6 +186,19 @@ async def main() -> None:
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", ""),
     }
     env.pop("SLACK_APP_TOKEN", None)
+    return env
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+
+    antenne_port, bare_port, fake_port = free_port(), free_port(), free_port()
+    fake = subprocess.Popen([sys.executable, "-c", FAKE_SLACK, str(fake_port)])
+    await wait_healthy(fake_port)
+    env = server_env(antenne_port, fake_port)
     servers = [
         (
             "antenne serve (Slack adapter)",
@@ -228,6 +233,10 @@ async def main() -> None:
         fake.terminate()
         fake.wait(timeout=15)
 
+    report(args, rows, posted, expected, answering, cpu)
+
+
+def report(args: argparse.Namespace, rows: list, posted: int, expected: int, answering: float, cpu: float) -> None:
     bare_rps = rows[1][2]
     print(f"## Slack ack latency, {args.requests} signed app_mention events at {args.concurrency} concurrent\n")
     print("| server | ack p50 ms | ack p99 ms | mean ms | requests/s | vs bare | non-200 |")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from antenne.bot.config import EnvReader
@@ -39,3 +40,8 @@ class TeamsSettings:
                 "ANTENNE_TEAMS_MODE=development is zonder app-id; met MICROSOFT_APP_ID hoort production"
             )
         return None if mode == "OFF" else cls(mode, app_id, app_password, app_type, tenant_id)
+
+
+def configured_app_id(environ: Mapping[str, str]) -> str:
+    """MICROSOFT_APP_ID as configured, for `antenne teams-package` without --app-id."""
+    return environ.get("MICROSOFT_APP_ID", "").strip()
