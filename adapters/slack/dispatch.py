@@ -1,13 +1,14 @@
 """Run bolt on requests Slack has already been told we received.
 
-Slack wants its acknowledgement within 3 seconds (an HTTP 200, or an envelope ack
-in Socket Mode), and under a burst the answering work would otherwise sit between
-a request and its ack. Acknowledged requests wait in a bounded queue; a few
-workers take them a batch at a time, check the whole batch against the event
+Slack wants its acknowledgement within 3 seconds (an HTTP 200, or an envelope
+ack in Socket Mode), and under a burst the answering work would otherwise sit
+between a request and its ack. Acknowledged requests wait in a bounded queue; a
+few workers take them a batch at a time, check the whole batch against the event
 dedupe in one statement, and run the batch's first deliveries as tasks, a
 bounded number at a time, yielding between them so new requests are acked in
-between. A full queue refuses new work (HTTP answers 503, so Slack retries later) instead of
-dropping an event. On shutdown the queue is drained within the grace period.
+between. A full queue refuses new work (HTTP answers 503, so Slack retries
+later) instead of dropping an event. On shutdown the queue is drained within the
+grace period.
 """
 
 from __future__ import annotations
