@@ -9,6 +9,6 @@ A new platform: a package adapters/<name>/ with settings.py (`read(EnvReader)`,
 problems appended in Dutch), a renderer for `Answer`, the event translation to
 `Turn` (with its `Words`), a digest sender (antenne.bot.digest.delivery), and
 platform.py with a class that has `name`, `off_reason` and `configure(env)`;
-then add that class to `load_platforms` in adapters/platform.py and the package
+then add that class to `KNOWN` in adapters/platforms.py and the package
 to pyproject.toml. `serve` and `digest run-now` need no change.
 """

@@ -12,7 +12,8 @@ import asyncio
 import logging
 
 from antenne.adapters.lifecycle import store_problem
-from antenne.adapters.platform import Platform, load_platforms
+from antenne.adapters.platform import Platform
+from antenne.adapters.platforms import load_platforms
 from antenne.bot.config import Settings
 from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.content.model import KnowledgeBase

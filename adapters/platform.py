@@ -2,24 +2,22 @@
 
 A platform object owns its settings (read from the environment, with readable
 errors), its routes, its digest sender, and its start and stop. `serve` and
-`digest run-now` loop over the configured platforms and know no platform by name.
+`digest run-now` loop over the configured platforms (adapters/platforms.py) and
+know no platform by name.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from aiohttp import web
-from antenne.bot.config import ConfigError, EnvReader, Settings
+from antenne.bot.config import EnvReader
 from antenne.bot.conversation import Conversation
 from antenne.bot.digest.delivery import DigestSender
 from antenne.bot.store.store import Store
-
-log = logging.getLogger("antenne.server")
 
 
 @dataclass(frozen=True)
@@ -73,19 +71,3 @@ class Configurable(Protocol):
 
     @classmethod
     def configure(cls, env: EnvReader) -> Platform | None: ...
-
-
-def load_platforms(settings: Settings) -> list[Platform]:
-    """The platforms configured in the environment; every problem of every platform at once."""
-    from antenne.adapters.slack.platform import SlackPlatform
-    from antenne.adapters.teams.platform import TeamsPlatform
-
-    env = EnvReader(settings.environ)
-    kinds: list[type[Configurable]] = [SlackPlatform, TeamsPlatform]
-    found = [(kind, kind.configure(env)) for kind in kinds]
-    if env.problems:
-        raise ConfigError(env.problems)
-    for kind, platform in found:
-        if platform is None:
-            log.info(f"{kind.name}_disabled", extra={"reason": kind.off_reason})
-    return [platform for _, platform in found if platform is not None]

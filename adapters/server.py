@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 from aiohttp import web
 from antenne.adapters.lifecycle import Lifecycle
-from antenne.adapters.platform import Core, Platform, load_platforms
+from antenne.adapters.platform import Core, Platform
+from antenne.adapters.platforms import load_platforms
 from antenne.bot.config import Settings
 from antenne.bot.content.issues import ContentError
 from antenne.bot.content.loader import load_knowledge_base

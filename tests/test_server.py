@@ -12,7 +12,7 @@ import time
 import urllib.request
 
 import pytest
-from antenne.adapters.platform import load_platforms
+from antenne.adapters.platforms import load_platforms
 from antenne.bot.config import ConfigError, load_settings
 
 # `serve` raises start-up problems (antenne.bot.errors); the command line package,

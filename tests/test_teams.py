@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from antenne.adapters.platform import load_platforms
+from antenne.adapters.platforms import load_platforms
 from antenne.adapters.server import build_app
 from antenne.bot.config import ConfigError, load_settings
 from antenne.bot.service import Antenne, Feedback
