@@ -26,15 +26,16 @@ sys.path.insert(0, str(ROOT))
 from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.content.paths import default_content_dir
-from antenne.bot.evaluation import EvalQuestion, load_questions
+from antenne.bot.evaluation import EvalQuestion, EvalReport, evaluate, known_questions, load_questions, report_for
 from antenne.bot.matching.matcher import Matcher
 from antenne.bot.matching.text import tokens
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
+from bench.fit_decision import DEV_SET, PUBLIC_SET, cross_validate, samples
 from tests.test_evaluation import typo_variants
 
-PUBLIC = ROOT.parent / "shared" / "eval" / "public.yaml"
+PUBLIC = PUBLIC_SET
 DEV = ROOT / "tests" / "data" / "dev-questions.yaml"
 
 
@@ -44,7 +45,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def questions() -> list[EvalQuestion]:
-    found = load_questions(DEV)
+    found = load_questions(DEV) + load_questions(DEV_SET)
     if PUBLIC.exists():
         found = load_questions(PUBLIC) + found
     return found
@@ -169,6 +170,52 @@ def antenne_ranker(matcher: Matcher) -> Callable[[str], list[str] | None]:
     return rank
 
 
+def baseline_report(rank: Callable[[str], list[str]], qs: list[EvalQuestion]) -> tuple[float, float, float, float]:
+    """A ranker that always answers: top-1, top-3, abstention (0) and confidently wrong."""
+    on = [q for q in qs if q.expect]
+    top1 = top3 = wrong = 0
+    for q in qs:
+        got = rank(q.question)
+        right = [g in q.expect for g in got]
+        top1 += bool(right and right[0])
+        top3 += any(right)
+        wrong += not (right and right[0])  # it always answers outright, also off-topic questions
+    return top1 / len(on), top3 / len(on), 0.0, wrong / len(qs)
+
+
+def outcome_row(label: str, report: EvalReport) -> str:
+    counts = {**report.decisions}
+    decisions = " / ".join(str(counts.get(d, 0)) for d in ("answered", "ambiguous", "unsure", "not_answered"))
+    return (
+        f"| {label} | {report.top1:.3f} | {report.top3:.3f} | {report.abstention:.3f} | "
+        f"{report.confidently_wrong:.3f} | {decisions} |"
+    )
+
+
+def print_outcomes(real: KnowledgeBase) -> None:
+    """The four outcomes on the development set (cross-validated) and the public set, beside baselines."""
+    matcher = Matcher(real)
+    dev, skipped = known_questions(matcher, load_questions(DEV_SET))
+    cv_questions, cv_outcomes = cross_validate(matcher, samples(matcher, dev), 5)
+    print(f"\n## Development set ({len(dev)} questions; {skipped} skipped), 5-fold grouped cross-validation\n")
+    print("| method | top-1 | top-3 | abstention | confidently wrong | answered / ambiguous / unsure / not answered |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    print(outcome_row("Antenne (held-out folds)", report_for(cv_questions, cv_outcomes)))
+    for label, rank in (
+        ("BM25 (rank_bm25, whole text)", bm25_ranker(real)),
+        ("rapidfuzz token_set_ratio", rapidfuzz_ranker(real)),
+    ):
+        top1, top3, abstention, wrong = baseline_report(rank, dev)
+        print(f"| {label} | {top1:.3f} | {top3:.3f} | {abstention:.3f} | {wrong:.3f} | always answers |")
+    if PUBLIC.exists():
+        print("\n## Public set, shipped decision model\n")
+        print(
+            "| method | top-1 | top-3 | abstention | confidently wrong | answered / ambiguous / unsure / not answered |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | --- |")
+        print(outcome_row("Antenne", evaluate(matcher, load_questions(PUBLIC))))
+
+
 def accuracy(rank: Callable[[str], list[str] | None], qs: list[EvalQuestion]) -> tuple[float, float, float, float]:
     on = [q for q in qs if q.expect]
     off = [q for q in qs if not q.expect]
@@ -225,6 +272,13 @@ def main() -> None:
             f"| {label} | {items:,} | {build_ms:,.0f} | {peak:,.1f} | "
             f"{percentile(samples, 0.5):.3f} | {percentile(samples, 0.99):.3f} |"
         )
+        if kb is real:  # the earlier question mix, without the development set's long messages
+            short = [q.question for q in load_questions(DEV) + (load_questions(PUBLIC) if PUBLIC.exists() else [])]
+            samples = time_matches(matcher, short, rounds)
+            print(
+                f"| shipped, short questions only | {items:,} | | | "
+                f"{percentile(samples, 0.5):.3f} | {percentile(samples, 0.99):.3f} |"
+            )
 
     matcher = Matcher(real)
     typos = typo_variants(qs)
@@ -239,6 +293,8 @@ def main() -> None:
         top1, top3, abstention, median = accuracy(rank, qs)
         _, typo3, _, _ = accuracy(rank, typos)
         print(f"| {label} | {top1:.3f} | {top3:.3f} | {abstention:.3f} | {typo3:.3f} | {median:.3f} |")
+
+    print_outcomes(real)
 
     print(
         f"\ncold `antenne ask --json` (process start to exit), median of {3 if args.quick else 7}: "

@@ -17,6 +17,7 @@ from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
 from antenne.bot.feedback import Feedback, FeedbackSink
 from antenne.bot.matching.analyzer import AnalysedQuery, content_words
 from antenne.bot.matching.matcher import Decision, Matcher, MatchOutcome
+from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.text import MAX_QUESTION_CHARS, clean_question, fold
 
 log = logging.getLogger(__name__)
@@ -73,30 +74,44 @@ class Antenne:
             return compose.not_answered_answer(self.kb, outcome)
         if outcome.decision is Decision.AMBIGUOUS:
             return compose.ambiguous_answer(self.kb, outcome)
+        if outcome.decision is Decision.UNSURE:
+            return compose.unsure_answer(self.kb, outcome)
         best = outcome.results[0]
         return self._item_answer(best.id, self.matcher.analyse(outcome.question), outcome.question)
 
     def _item_answer(self, item_id: str, query: AnalysedQuery | None, question: str) -> Answer:
+        audience = asker_role(question)
         case = self.kb.case(item_id)
         if case is not None:
-            return compose.case_answer(self.kb, case, self._case_tips(case, query), question)
+            return compose.case_answer(self.kb, case, self._case_tips(case, query, audience), question)
         tip = self.kb.tip(item_id)
-        if tip is not None:
+        if tip is not None and audience is not None and tip.audience is not audience:
+            item_id = tip.theme  # the asker said who they are: their own audience's tip of this theme
+        elif tip is not None:
             return compose.tip_answer(self.kb, tip, question=question)
         theme = self.kb.theme(item_id)
         if theme is not None:
-            return compose.tip_answer(self.kb, self.matcher.best_tip(theme, query), question=question)
+            tip = self.matcher.best_tip(theme, query, audience=audience)
+            return compose.tip_answer(self.kb, tip, question=question)
         return compose.notice("Niet gevonden", "Dat onderwerp ken ik niet (meer). Stel je vraag gerust opnieuw.")
 
-    def _case_tips(self, case: Case, query: AnalysedQuery | None) -> list[Tip]:
-        """The case's key tips in the editors' order, then its themes' tips, the most relevant first."""
+    def _case_tips(self, case: Case, query: AnalysedQuery | None, audience: Audience | None = None) -> list[Tip]:
+        """The case's key tips in the editors' order, then its themes' tips, the most relevant first;
+        when the asker said who they are, tips for their own audience lead."""
         tips = [tip for tip_id in case.key_tips if (tip := self.kb.tip(tip_id)) is not None]
-        ranked = [self.matcher.rank_tips(t, query) for t in (self.kb.theme(i) for i in case.themes) if t]
+        themes = [t for t in (self.kb.theme(i) for i in case.themes) if t]
+        ranked = [self.matcher.rank_tips(t, query, audience=audience) for t in themes]
+        if audience is not None and not any(t.audience is audience for t in tips):
+            own = next((r[0] for r in ranked if r and r[0].audience is audience), None)
+            if own is not None:
+                tips.insert(0, own)
         while len(tips) < compose.CASE_DETAIL_TIPS_SHOWN and any(ranked):
             for tips_of_theme in ranked:
                 tip = tips_of_theme.pop(0) if tips_of_theme else None
                 if tip is not None and tip not in tips and len(tips) < compose.CASE_DETAIL_TIPS_SHOWN:
                     tips.append(tip)
+        if audience is not None:
+            tips.sort(key=lambda tip: tip.audience is not audience)  # stable: the editors' order otherwise kept
         return tips
 
     # -- typed commands ------------------------------------------------------------

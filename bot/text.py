@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
 MAX_QUESTION_CHARS = 1000
 
@@ -56,3 +58,10 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return normalise(text).split()
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Dutch stop words; the list ships with the matcher (bot/matching/stopwords_nl.txt)."""
+    raw = resources.files("antenne.bot.matching").joinpath("stopwords_nl.txt").read_text(encoding="utf-8")
+    return frozenset(fold(word) for line in raw.splitlines() if (word := line.split("#", 1)[0].strip()))

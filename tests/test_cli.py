@@ -29,7 +29,7 @@ def test_ask_prints_the_answer():
 def test_ask_json_contract():
     result = run("ask", "--json", "raadslit belt over bugdet")
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "answered", "results"}
+    assert set(data) == {"question", "answered", "decision", "results"}
     assert data["question"] == "raadslit belt over bugdet" and data["answered"] is True
     first = data["results"][0]
     assert set(first) == {"id", "kind", "theme", "title", "score"}

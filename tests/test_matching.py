@@ -70,9 +70,13 @@ def test_theme_results_are_tips_with_their_theme(matcher):
 
 @pytest.mark.parametrize(
     "question",
-    ["hoe vraag ik een nieuw paspoort aan", "heb je een recept voor pannenkoeken",
-     # Temporary until issue 9's domain signal lands: the new examples mention illness.
-     pytest.param("ik wil me ziek melden", marks=pytest.mark.xfail(reason="issue 9 domain signal", strict=False))],
+    [
+        "hoe vraag ik een nieuw paspoort aan",
+        "heb je een recept voor pannenkoeken",
+        # Known miss: both words occur in example questions ('melden' of news, 'ziek' of a
+        # dijkgraaf), so the model offers options instead of declining.
+        pytest.param("ik wil me ziek melden", marks=pytest.mark.xfail(reason="near-domain, unsure", strict=False)),
+    ],
 )
 def test_off_topic_is_not_answered(matcher, question):
     assert matcher.match(question).decision is Decision.NOT_ANSWERED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from antenne.bot.answers.model import ActionKind, Answer, AnswerKind
+from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.answers.render_text import render_text
 from antenne.bot.service import Antenne
 
@@ -32,7 +32,7 @@ def _button(antenne: Antenne, last: Answer | None, typed: str) -> Answer | None:
         return antenne.act(action.value) if action else None
     if typed.isdigit():
         index = int(typed) - 1
-        if last.kind is AnswerKind.AMBIGUOUS:
+        if last.offers_options:
             options = [a for a in last.actions if a.kind in (ActionKind.CHOOSE, ActionKind.NONE_OF_THESE)]
             return antenne.act(options[index].value) if 0 <= index < len(options) else None
         if 0 <= index < len(last.suggestions):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from antenne.bot.answers.model import EDITORIAL_LABEL, Action, ActionKind, Answer, AnswerKind
+from antenne.bot.answers.model import EDITORIAL_LABEL, Action, ActionKind, Answer
 
 HEADER_MAX = 150
 TEXT_MAX = 3000
@@ -76,7 +76,7 @@ def render_blocks(answer: Answer, *, share_value: str | None = None) -> list[dic
         for tip in answer.tips:
             label = f"{escape(tip.theme_title)}; {EDITORIAL_LABEL}" if tip.editorial else escape(tip.theme_title)
             blocks.append(_text(f":bulb: *Tip voor de {tip.audience}* ({label})\n{escape(tip.text)}"))
-    if answer.suggestions and answer.kind is not AnswerKind.AMBIGUOUS:
+    if answer.suggestions and not answer.offers_options:
         blocks.append(_text("\n".join(f"• _{escape(s)}_" for s in answer.suggestions)))
     if answer.source:
         blocks.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from antenne.bot.answers.model import EDITORIAL_LABEL, Answer, AnswerKind, TipView
+from antenne.bot.answers.model import EDITORIAL_LABEL, Answer, TipView
 
 CARD_VERSION = "1.5"
 DATA_KEY = "antenne"  # Action.Submit data: {"antenne": <core payload>}
@@ -42,7 +42,7 @@ def render_card(answer: Answer) -> dict[str, Any]:
                 ],
             }
         )
-    if answer.suggestions and answer.kind is not AnswerKind.AMBIGUOUS:
+    if answer.suggestions and not answer.offers_options:
         body.append(_text("\n".join(f"- {s}" for s in answer.suggestions), isSubtle=True))
     if answer.source:
         body.append(_text(f"Bron: {answer.source}", size="Small", isSubtle=True, spacing="Medium"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from antenne.bot.answers.actions import ActionPayload, encode
 from antenne.bot.answers.model import Action, ActionKind, Answer, AnswerKind, Section, TipView
 from antenne.bot.content.model import Case, KnowledgeBase, Theme, Tip
 from antenne.bot.content.schema import FIRST_ANSWER_LESSONS, FIRST_ANSWER_STEPS, FIRST_ANSWER_TIPS
 from antenne.bot.matching.analyzer import Via
-from antenne.bot.matching.matcher import MatchOutcome, Result
+from antenne.bot.matching.matcher import MatchedWord, MatchOutcome, Result
+from antenne.bot.matching.text import fold, tokens
 
 CASE_DETAIL_TIPS_SHOWN = 4  # "Meer over deze casus": every key tip, topped up from the case's themes
 SUGGESTIONS_SHOWN = 3
@@ -15,6 +18,7 @@ SUGGESTIONS_SHOWN = 3
 AUDIENCE_LABEL = {"ambtenaar": "ambtenaar", "topambtenaar": "topambtenaar", "bestuurder": "bestuurder"}
 VIA_LABEL = {
     Via.WORD: "staat er letterlijk",
+    Via.DERIVATION: "ander woord van dezelfde stam",
     Via.COMPOUND: "deel van een samengesteld woord",
     Via.TYPO: "verbeterde typfout",
     Via.SYNONYM: "synoniem",
@@ -125,19 +129,45 @@ def _option_title(kb: KnowledgeBase, result: Result) -> str:
     return f"Tips over '{result.title}'"
 
 
-def ambiguous_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
-    options = tuple(_option_title(kb, r) for r in outcome.results)
+def _options(kb: KnowledgeBase, outcome: MatchOutcome) -> tuple[tuple[str, ...], tuple[Action, ...]]:
+    """The titles of the offered items and a button for each, then 'Geen van deze'."""
+    results = outcome.results[:SUGGESTIONS_SHOWN]
+    options = tuple(_option_title(kb, r) for r in results)
     actions = (
         *(
             make_action(ActionKind.CHOOSE, title, r.id, outcome.question)
-            for r, title in zip(outcome.results, options, strict=True)
+            for r, title in zip(results, options, strict=True)
         ),
         make_action(ActionKind.NONE_OF_THESE, "Geen van deze", question=outcome.question),
     )
+    return options, actions
+
+
+def ambiguous_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
+    options, actions = _options(kb, outcome)
     return Answer(
         kind=AnswerKind.AMBIGUOUS,
         title="Bedoel je …?",
         intro="Je vraag past bij meer dan één onderwerp. Kies wat het beste past:",
+        suggestions=options,
+        actions=actions,
+    )
+
+
+UNSURE_HINT = (
+    "Past geen van deze? Beschrijf dan kort wat er speelt en met wie: bijvoorbeeld je wethouder, "
+    "de raad of de griffie, en wat je wilt bereiken. Eén situatie per vraag helpt mij het meest."
+)
+
+
+def unsure_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
+    """On-topic, but no item is clearly right: offer the best three, never 'outside my subject'."""
+    options, actions = _options(kb, outcome)
+    return Answer(
+        kind=AnswerKind.UNSURE,
+        title="Bedoel je een van deze?",
+        intro="Ik weet niet zeker wat je bedoelt. Gaat het om een van deze?",
+        sections=(Section("Zo vind ik het beter", UNSURE_HINT),),
         suggestions=options,
         actions=actions,
     )
@@ -215,26 +245,48 @@ def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
     )
 
 
+CERTAINTY_TEXT = {
+    "hoog": "Hoog: je vraag past duidelijk bij dit onderwerp.",
+    "middel": "Middel: dit onderwerp past, maar een ander kan ook bedoeld zijn.",
+    "laag": "Laag: ik twijfelde. Kijk ook naar de andere onderwerpen of stel je vraag wat concreter.",
+}
+_TYPED_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def _as_typed(question: str) -> dict[str, str]:
+    """Map each folded word of the question back to how the asker typed it."""
+    typed: dict[str, str] = {}
+    for word in _TYPED_WORD.findall(question):
+        for folded in tokens(word):
+            typed.setdefault(folded, word)
+    return typed
+
+
+def _matched_line(word: MatchedWord, typed: dict[str, str]) -> str:
+    asked = typed.get(word.asked, word.asked)
+    item_word = word.in_item or word.matched
+    if word.via is Via.WORD and fold(asked) == item_word:
+        return f"'{asked}'"
+    if word.via is Via.WORD:
+        return f"'{asked}' (hier: '{item_word}')"
+    return f"'{asked}' → '{word.matched}' ({VIA_LABEL[word.via]}; hier: '{item_word}')"
+
+
 def why_answer(kb: KnowledgeBase, outcome: MatchOutcome, result: Result | None, item_title: str) -> Answer:
+    """Why this item: the asker's own words that matched, the item's words, and a plain certainty."""
     if result is None:
         return notice("Waarom dit antwoord?", "Ik kan dit antwoord niet meer herleiden; stel je vraag gerust opnieuw.")
-    words = tuple(
-        f"'{m.asked}' → '{m.matched}' ({VIA_LABEL[m.via]})"
-        if m.asked != m.matched
-        else f"'{m.asked}' ({VIA_LABEL[m.via]})"
-        for m in result.matched
-    )
+    typed = _as_typed(outcome.question)
+    words = tuple(dict.fromkeys(_matched_line(m, typed) for m in result.matched))
+    first = bool(outcome.results) and outcome.results[0].id == result.id
+    certainty = outcome.certainty if first else "laag"
     return Answer(
         kind=AnswerKind.WHY,
         title="Waarom dit antwoord?",
         intro=f"Je vraag '{outcome.question}' paste het best bij '{item_title}'.",
         sections=(
-            Section("Woorden die overeenkwamen", bullets=words or ("geen",)),
-            Section(
-                "Hoe zeker",
-                f"Score {result.score:.2f}; {round(outcome.coverage * 100)}% van je vraag "
-                "werd door dit onderwerp gedekt.",
-            ),
+            Section("Woorden die overeenkwamen, zoals jij ze typte", bullets=words or ("geen enkel woord letterlijk",)),
+            Section("Hoe zeker", CERTAINTY_TEXT[certainty]),
         ),
     )
 

@@ -19,6 +19,7 @@ class AnswerKind(StrEnum):
     CASE_DETAIL = "case_detail"
     TIP = "tip"
     AMBIGUOUS = "ambiguous"
+    UNSURE = "unsure"  # on-topic, but no item is clearly right: the best options to choose from
     NOT_ANSWERED = "not_answered"
     EMPTY = "empty"
     HELP = "help"
@@ -77,6 +78,11 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     actions: tuple[Action, ...] = ()
     item_id: str | None = None
+
+    @property
+    def offers_options(self) -> bool:
+        """The suggestions are options with a button each ("Bedoel je …?"), not example questions."""
+        return self.kind in (AnswerKind.AMBIGUOUS, AnswerKind.UNSURE)
 
     @property
     def fallback_text(self) -> str:

@@ -29,7 +29,7 @@ from antenne.bot.content.schema import (
     TIP_TEXT_MAX,
     FieldRule,
 )
-from antenne.bot.text import normalise
+from antenne.bot.text import normalise, stopwords
 
 try:  # the C loader is several times faster; fall back where libyaml is absent
     _Loader: type = yaml.CSafeLoader
@@ -298,11 +298,29 @@ def _load_synonyms(root: Path, issues: _Collector) -> tuple[tuple[str, ...], ...
             continue
         for word in group:
             key = normalise(word)
+            problem = _synonym_problem(word, key)
+            if problem:
+                issues.add(path, "", f"groepen[{n}]", problem)
+            elif seen.get(key) == n:
+                issues.add(path, "", f"groepen[{n}]", f"'{word}' staat twee keer in deze groep")
             if key in seen and seen[key] != n:
                 issues.add(path, "", f"groepen[{n}]", f"'{word}' staat ook in groep {seen[key]}")
             seen[key] = n
         result.append(tuple(w.strip() for w in group))
     return tuple(result)
+
+
+MAX_SYNONYM_WORDS = 6
+
+
+def _synonym_problem(entry: str, key: str) -> str:
+    """Why Antenne cannot use a synonym entry, or '' when it can."""
+    words = key.split()
+    if not any(w not in stopwords() and not w.isdigit() for w in words):
+        return f"'{entry}' bevat geen woord waarop Antenne kan zoeken (alleen stopwoorden, cijfers of leestekens)"
+    if len(words) > MAX_SYNONYM_WORDS:
+        return f"'{entry}' is te lang: een synoniem heeft hoogstens {MAX_SYNONYM_WORDS} woorden"
+    return ""
 
 
 def _check_duplicates(issues: _Collector) -> None:

@@ -8,15 +8,16 @@ expanding the content as well would blur every item into every other.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
+from antenne.bot.matching.informativeness import informativeness
 from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.synonyms import SynonymTable
-from antenne.bot.matching.text import stopwords, tokens
+from antenne.bot.matching.text import plain_tokens, stopwords, tokens
 from antenne.bot.matching.typos import TypoCorrector
 
 # How much a derived term counts next to the word the user actually typed.
@@ -27,7 +28,9 @@ WEIGHT_TYPO = 0.8
 WEIGHT_SYNONYM = 0.6
 WEIGHT_SEPARABLE = 0.7
 WEIGHT_COMPOUND_MEMBER = 0.6
+WEIGHT_DERIVATION = 0.8
 MIN_MEMBER = 4
+TELLING_WORD = 0.5  # in a synonym phrase, words at least this informative carry its meaning
 MAX_MEMBER_EXPANSIONS = 3
 
 # Dutch separable verbs put their particle elsewhere: "leg ik uit" is uitleggen,
@@ -55,9 +58,32 @@ PARTICLES = (
 
 class Via(StrEnum):
     WORD = "woord"
+    DERIVATION = "afleiding"
     COMPOUND = "samenstelling"
     TYPO = "typfout"
     SYNONYM = "synoniem"
+
+
+def derivations(word: str) -> tuple[str, ...]:
+    """Verb and noun forms of a word: informeren/informatie, verantwoorden/verantwoording.
+
+    Only regular Dutch patterns; the caller keeps the forms our content uses, so a
+    wrong guess costs nothing.
+    """
+    forms: list[str] = []
+    if word.startswith("ge") and word[-1] in "dt" and len(word) > 6:  # geinformeerd -> informeren
+        core = word[2:-1]
+        word = core[:-3] + "eren" if core.endswith("eer") else core + "en"
+        forms.append(word)
+    if word.endswith("eren"):
+        forms.append(word[:-4] + "atie")
+    if word.endswith("atie"):
+        forms.append(word[:-4] + "eren")
+    if word.endswith("en") and not word.endswith("ing"):
+        forms.append(word[:-2] + "ing")
+    if word.endswith("ing"):
+        forms += [word[:-3] + "en", word[:-3] + "ingen"]
+    return tuple(forms)
 
 
 @dataclass(frozen=True)
@@ -82,12 +108,28 @@ class AnalysedQuery:
 @lru_cache(maxsize=8192)
 def content_words(text: str) -> tuple[str, ...]:
     stop = stopwords()
-    return tuple(w for w in tokens(text) if w not in stop and not w.isdigit() and len(w) > 1)
+    return tuple(w for w in plain_tokens(text) if w not in stop and len(w) > 1 and not w.isdigit())
+
+
+def word_counts(text: str) -> Counter[str]:
+    """All words of a text with their counts, stop words included.
+
+    Counting is done in C; stop words and numbers are dropped later, per distinct
+    word (Analyzer.word_terms gives them no terms): building the index for 10,000
+    items tokenises megabytes of text.
+    """
+    return Counter(plain_tokens(text))
+
+
+def meaningful(word: str, stop: frozenset[str]) -> bool:
+    return len(word) > 1 and word not in stop and not word.isdigit()
 
 
 class Analyzer:
     def __init__(self, vocabulary: Counter[str], synonym_groups: Sequence[Sequence[str]]) -> None:
         stop = stopwords()
+        vocabulary = Counter({w: n for w, n in vocabulary.items() if meaningful(w, stop)})
+        self._stop = stop
         for group in synonym_groups:
             for entry in group:
                 vocabulary.update(content_words(entry))
@@ -96,8 +138,16 @@ class Analyzer:
         self._stems = {stem(w) for w in self._surface}
         self._splitter = CompoundSplitter(self._is_word, self._is_head)
         self._typos = TypoCorrector({w: n for w, n in vocabulary.items() if w not in stop and len(w) >= MIN_PART})
-        self._synonyms = SynonymTable(synonym_groups, lambda entry: tuple(stem(w) for w in content_words(entry)))
+        self._synonyms = SynonymTable(
+            synonym_groups,
+            lambda entry: tuple(stem(w) for w in content_words(entry)),
+            lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
+        )
         self._frequency = vocabulary
+        self._word_terms: dict[str, tuple[str, ...]] = {}
+        self._content_forms: dict[str, str] = {}
+        for word, _count in vocabulary.most_common():
+            self._content_forms.setdefault(stem(word), word)
         self._members = self._compound_members()
 
     def _recurring_heads(self) -> set[str]:
@@ -133,12 +183,48 @@ class Analyzer:
                         members.setdefault(member, []).append(word)
         return members
 
+    def content_form(self, term: str) -> str:
+        """The word our content uses most for a stem, to show people instead of the stem."""
+        return self._content_forms.get(term, term)
+
+    def stem_shares(self) -> dict[str, float]:
+        """Each stem's share of all content words, to compare with general Dutch."""
+        counts: Counter[str] = Counter()
+        for word, n in self._frequency.items():
+            counts[stem(word)] += n
+        total = sum(counts.values()) or 1
+        return {s: n / total for s, n in counts.items()}
+
     @classmethod
     def for_texts(cls, texts: Iterable[str], synonym_groups: Sequence[Sequence[str]]) -> Analyzer:
+        return cls.for_counts((word_counts(text) for text in texts), synonym_groups)
+
+    @classmethod
+    def for_counts(cls, counts: Iterable[Counter[str]], synonym_groups: Sequence[Sequence[str]]) -> Analyzer:
         vocabulary: Counter[str] = Counter()
-        for text in texts:
-            vocabulary.update(content_words(text))
+        for words in counts:
+            vocabulary.update(words)
         return cls(vocabulary, synonym_groups)
+
+    @classmethod
+    def for_documents(
+        cls, fields: Iterable[Mapping[str, str]], synonym_groups: Sequence[Sequence[str]]
+    ) -> tuple[Analyzer, list[dict[str, Counter[str]]], list[Counter[str]]]:
+        """An analyzer for these documents, their word counts per field, and per document."""
+        vocabulary: Counter[str] = Counter()
+        counts: list[dict[str, Counter[str]]] = []
+        wholes: list[Counter[str]] = []
+        for document in fields:
+            per_field = {}
+            whole: Counter[str] = Counter()
+            for name, text in document.items():
+                words = plain_tokens(text)
+                vocabulary.update(words)  # counting a list runs in C
+                whole.update(words)
+                per_field[name] = Counter(words)
+            counts.append(per_field)
+            wholes.append(whole)
+        return cls(vocabulary, synonym_groups), counts, wholes
 
     def _is_word(self, part: str) -> bool:
         return part in self._surface and len(part) >= MIN_PART
@@ -151,12 +237,30 @@ class Analyzer:
     def knows(self, word: str) -> bool:
         return word in self._surface or stem(word) in self._stems
 
-    def document_terms(self, text: str) -> list[str]:
-        terms: list[str] = []
-        for word in content_words(text):
-            terms.append(stem(word))
-            terms.extend(stem(part) for part in self._splitter.split(word))
+    @property
+    def stop_words(self) -> frozenset[str]:
+        return self._stop
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The index terms of one content word: its stem and the stems of its compound parts."""
+        terms = self._word_terms.get(word)
+        if terms is None:
+            if meaningful(word, self._stop):
+                terms = (stem(word), *(stem(part) for part in self._splitter.split(word)))
+            else:
+                terms = ()
+            self._word_terms[word] = terms
         return terms
+
+    def document_terms(self, text: str) -> list[str]:
+        return [term for word in content_words(text) for term in self.word_terms(word)]
+
+    def term_counts(self, words: Counter[str]) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for word, n in words.items():
+            for term in self.word_terms(word):
+                counts[term] += n
+        return counts
 
     def query(self, text: str) -> AnalysedQuery:
         words = tuple(content_words(text))
@@ -174,7 +278,12 @@ class Analyzer:
                 joined = particle + word
                 if self.knows(joined):
                     add(Term(stem(joined), WEIGHT_SEPARABLE, slot, Via.COMPOUND, joined))
-            known = self.knows(word)
+            derived = False
+            for form in derivations(word):
+                if len(form) >= MIN_MEMBER and stem(form) != stem(word) and self.knows(form):
+                    add(Term(stem(form), WEIGHT_DERIVATION, slot, Via.DERIVATION, form))
+                    derived = True
+            known = self.knows(word) or derived
             parts = self._splitter.split(word)
             surface = word
             if not known and not parts and word in self._members:
@@ -195,10 +304,10 @@ class Analyzer:
                 add(Term(stem(part), part_weight, slot, Via.COMPOUND, part))
                 for phrase in self._synonyms.alternatives(stem(part)):
                     for s in phrase:
-                        add(Term(s, part_weight * WEIGHT_SYNONYM, slot, Via.SYNONYM, s))
+                        add(Term(s, part_weight * WEIGHT_SYNONYM, slot, Via.SYNONYM, self._synonyms.display(phrase)))
 
         for start, _end, phrases in self._synonyms.find(primary):
             for phrase in phrases:
                 for s in phrase:
-                    add(Term(s, WEIGHT_SYNONYM, start, Via.SYNONYM, s))
+                    add(Term(s, WEIGHT_SYNONYM, start, Via.SYNONYM, self._synonyms.display(phrase)))
         return AnalysedQuery(words=words, terms=tuple(best.values()))

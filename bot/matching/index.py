@@ -8,12 +8,14 @@ not to the size of the knowledge base.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
-from antenne.bot.matching.analyzer import Analyzer
+from antenne.bot.matching.analyzer import Analyzer, word_counts
 
 FIELD_WEIGHTS: Mapping[str, float] = {"title": 3.0, "tags": 2.5, "questions": 2.0, "body": 1.0}
 STRONG_FIELDS = ("title", "tags", "questions")  # written by editors to say what an item is about
@@ -32,43 +34,59 @@ class Document:
 
 
 class TopicIndex:
-    def __init__(self, documents: Sequence[Document], analyzer: Analyzer) -> None:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        analyzer: Analyzer,
+        words: Sequence[Mapping[str, Counter[str]]] | None = None,
+    ) -> None:
+        """`words`: per document and field the word counts, when the caller has them already."""
         self.documents = tuple(documents)
         self.analyzer = analyzer
-        field_terms: list[dict[str, Counter[str]]] = []
-        lengths: dict[str, list[int]] = defaultdict(list)
-        document_frequency: Counter[str] = Counter()
-        for document in self.documents:
-            per_field = {}
-            for name in FIELD_WEIGHTS:
-                counts = Counter(analyzer.document_terms(document.fields.get(name, "")))
-                per_field[name] = counts
-                lengths[name].append(sum(counts.values()))
-            field_terms.append(per_field)
-            document_frequency.update({t for counts in per_field.values() for t in counts})
-
+        if words is None:
+            words = [{name: word_counts(d.fields.get(name, "")) for name in FIELD_WEIGHTS} for d in self.documents]
+        # Field lengths in words (compound parts are not counted): cheap, and only relative lengths matter.
+        stop = analyzer.stop_words
+        lengths = {
+            name: [sum(n for w, n in fields[name].items() if w not in stop) for fields in words]
+            for name in FIELD_WEIGHTS
+        }
         average = {name: (sum(v) / len(v) if v and sum(v) else 1.0) for name, v in lengths.items()}
         n = max(len(self.documents), 1)
+
+        # One pass: per document the field-weighted, length-normalised term frequency (BM25F),
+        # then postings of (document, saturated frequency, found in an editor-written field).
+        raw: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
+        self.strong_terms: set[str] = set()
+        word_terms = analyzer.word_terms
+        for doc_index, fields in enumerate(words):
+            pseudo_tf: dict[str, float] = {}
+            strong: set[str] = set()
+            for name, weight in FIELD_WEIGHTS.items():
+                counts = fields.get(name)
+                if not counts:
+                    continue
+                factor = weight / (1 - B + B * lengths[name][doc_index] / average[name])
+                editor_field = name in STRONG_FIELDS
+                for word, count in counts.items():
+                    for term in word_terms(word):
+                        pseudo_tf[term] = pseudo_tf.get(term, 0.0) + factor * count
+                        if editor_field:
+                            strong.add(term)
+            self.strong_terms |= strong
+            for term, tf in pseudo_tf.items():
+                raw[term].append((doc_index, tf / (K1 + tf), term in strong))
+
         self.idf: dict[str, float] = {
-            term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in document_frequency.items()
+            term: math.log(1 + (n - len(found) + 0.5) / (len(found) + 0.5)) for term, found in raw.items()
         }
         self.unknown_idf = math.log(1 + (n - 1 + 0.5) / 1.5)  # as rare as a word seen once
-
-        # A posting: (document, score contribution, found in an editor-written field)
-        postings: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
-        for doc_index, per_field in enumerate(field_terms):
-            pseudo_tf: Counter[str] = Counter()
-            for name, counts in per_field.items():
-                norm = 1 - B + B * lengths[name][doc_index] / average[name]
-                for term, tf in counts.items():
-                    pseudo_tf[term] += FIELD_WEIGHTS[name] * tf / norm
-            strong = {t for name in STRONG_FIELDS for t in per_field[name]}
-            for term, tf in pseudo_tf.items():
-                postings[term].append((doc_index, self.idf[term] * tf / (K1 + tf), term in strong))
-        self.postings = {
-            term: sorted(found, key=lambda p: -p[1])[:MAX_POSTINGS] if len(found) > MAX_POSTINGS else found
-            for term, found in postings.items()
-        }
+        self.postings: dict[str, list[tuple[int, float, bool]]] = {}
+        for term, found in raw.items():
+            if len(found) > MAX_POSTINGS:
+                found = heapq.nlargest(MAX_POSTINGS, found, key=itemgetter(1))
+            idf = self.idf[term]
+            self.postings[term] = [(doc, idf * saturated, strong) for doc, saturated, strong in found]
 
     def term_idf(self, term: str) -> float:
         return self.idf.get(term, self.unknown_idf)

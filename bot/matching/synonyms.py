@@ -8,17 +8,34 @@ Phrase = tuple[str, ...]
 
 
 class SynonymTable:
-    """Maps each phrase (a tuple of stems) to the other phrases of its group."""
+    """Maps each phrase (a tuple of stems) to the other phrases of its group.
 
-    def __init__(self, groups: Sequence[Sequence[str]], analyse: Callable[[str], Phrase]) -> None:
+    A phrase is recognised in a question by all its words, but expands to its
+    telling words only: "nee zeggen" should find 'tegenspraak', yet 'zeggen' alone
+    would find every item in which somebody says something.
+    """
+
+    def __init__(
+        self,
+        groups: Sequence[Sequence[str]],
+        analyse: Callable[[str], Phrase],
+        telling: Callable[[str], Phrase] | None = None,
+    ) -> None:
         self._group_of: dict[Phrase, int] = {}
         self._groups: list[list[Phrase]] = []
+        self._expansion: dict[Phrase, Phrase] = {}
+        self._display: dict[Phrase, str] = {}  # how the editor wrote a phrase, to show people
         for group in groups:
             phrases = [p for p in dict.fromkeys(analyse(entry) for entry in group) if p]
             if len(phrases) < 2:
                 continue
             index = len(self._groups)
-            self._groups.append(phrases)
+            for entry in group:
+                phrase = analyse(entry)
+                if phrase and telling is not None and len(phrase) > 1:
+                    self._expansion.setdefault(phrase, telling(entry) or phrase)
+                self._display.setdefault(self._expansion.get(phrase, phrase), entry.strip())
+            self._groups.append([self._expansion.get(p, p) for p in phrases])
             for phrase in phrases:
                 self._group_of.setdefault(phrase, index)
         self.longest = max((len(p) for p in self._group_of), default=0)
@@ -31,9 +48,13 @@ class SynonymTable:
                 phrase = tuple(stems[start:end])
                 group = self._group_of.get(phrase)
                 if group is not None:
-                    found.append((start, end, [p for p in self._groups[group] if p != phrase]))
+                    own = self._expansion.get(phrase, phrase)
+                    found.append((start, end, [p for p in self._groups[group] if p != own]))
                     break
         return found
+
+    def display(self, phrase: Phrase) -> str:
+        return self._display.get(phrase, " ".join(phrase))
 
     def alternatives(self, stem: str) -> list[Phrase]:
         group = self._group_of.get((stem,))

@@ -1,0 +1,94 @@
+"""Who is asking: 'als wethouder …', 'ik ben gemeentesecretaris', 'programmamanager hier'.
+
+A tip written for the asker's own audience helps more than one for another, so
+when people say who they are, their tips come first. We only listen to explicit
+statements about the asker; a question *about* a wethouder says nothing about
+who asks it.
+"""
+
+from __future__ import annotations
+
+from antenne.bot.content.model import Audience
+from antenne.bot.matching.text import tokens
+
+
+def _role_words(words: str, audience: Audience) -> dict[str, Audience]:
+    return dict.fromkeys(words.split(), audience)
+
+
+ROLE_WORDS: dict[str, Audience] = {
+    **_role_words(
+        "wethouder bestuurder portefeuillehouder pfh gedeputeerde dijkgraaf heemraad burgemeester "
+        "minister staatssecretaris bewindspersoon collegelid",
+        Audience.BESTUURDER,
+    ),
+    **_role_words(
+        "gemeentesecretaris gemsec topambtenaar secretaris-directeur secretarisdirecteur directeur "
+        "provinciesecretaris secretaris-generaal sg afdelingshoofd concerndirecteur griffier "
+        "algemeen-directeur mt-lid",
+        Audience.TOPAMBTENAAR,
+    ),
+    **_role_words(
+        "ambtenaar beleidsmedewerker beleidsadviseur adviseur projectleider programmamanager medewerker "
+        "griffiemedewerker jurist controller teamleider trainee stagiair beleidsambtenaar projectmanager "
+        "regisseur coordinator accountmanager",
+        Audience.AMBTENAAR,
+    ),
+}
+# "als wethouder", "ik ben (net begonnen als) beleidsmedewerker", "werk als adviseur"
+INTRODUCERS = frozenset({"als", "ben", "werkzaam"})
+# Words that may stand between the introducer and the role ("ik ben een nieuwe adviseur");
+# anything else ("als de wethouder", "ik werk voor één wethouder") is about someone else.
+FILLERS = frozenset(
+    {
+        "een",
+        "net",
+        "pas",
+        "begonnen",
+        "nieuwe",
+        "nieuw",
+        "kersverse",
+        "jonge",
+        "ervaren",
+        "senior",
+        "junior",
+        "beginnende",
+        "zelf",
+        "hier",
+        "ook",
+    }
+)
+LOOKBACK = 4
+
+
+def _joined(words: list[str]) -> list[str]:
+    """Tokens with hyphenated role words put back together (secretaris directeur -> secretaris-directeur)."""
+    joined: list[str] = []
+    for word in words:
+        if joined and f"{joined[-1]}-{word}" in ROLE_WORDS:
+            joined[-1] = f"{joined[-1]}-{word}"
+        else:
+            joined.append(word)
+    return joined
+
+
+def self_introduced(before: list[str]) -> bool:
+    """True when the words before a role read 'als …' or 'ik ben …' with only fillers between."""
+    for word in reversed(before):
+        if word in INTRODUCERS:
+            return True
+        if word not in FILLERS:
+            return False
+    return False
+
+
+def asker_role(question: str) -> Audience | None:
+    """The audience the asker says they belong to, or None when they do not say."""
+    words = _joined(tokens(question))
+    for i, word in enumerate(words):
+        audience = ROLE_WORDS.get(word)
+        if audience is None:
+            continue
+        if words[i + 1 : i + 2] == ["hier"] or self_introduced(words[max(0, i - LOOKBACK) : i]):
+            return audience
+    return None

@@ -1,0 +1,51 @@
+"""Plain Okapi BM25 over each item's whole text, words as written (no stems, no synonyms).
+
+Beside the field-weighted, stemmed index this catches what stemming and synonyms
+blur: the exact forms people and editors share ('raadsleden', 'kadernota'). On the
+development set the two rank better together than either alone, so the matcher adds
+this score, scaled to the best item, to its own.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from operator import itemgetter
+
+K1 = 1.5
+B = 0.75
+EPSILON = 0.25  # a word in more than half of the items gets this share of the average idf
+MAX_POSTINGS = 64  # as in the topic index: a common word costs bounded work per question
+
+
+class WholeTextIndex:
+    def __init__(self, documents: Sequence[Counter[str]]) -> None:
+        n = len(documents)
+        lengths = [sum(words.values()) for words in documents]
+        average = (sum(lengths) / n) if n and sum(lengths) else 1.0
+        raw: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for doc, words in enumerate(documents):
+            for word, tf in words.items():
+                raw[word].append((doc, tf))
+        idf = {word: math.log(n - len(found) + 0.5) - math.log(len(found) + 0.5) for word, found in raw.items()}
+        # Never negative: a word most items share must not count against an item (tiny corpora).
+        floor = max(0.0, EPSILON * (sum(idf.values()) / len(idf))) if idf else 0.0
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for word, found in raw.items():
+            weight = idf[word] if idf[word] > 0 else floor
+            scored = [
+                (doc, weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[doc] / average))) for doc, tf in found
+            ]
+            if len(scored) > MAX_POSTINGS:
+                scored = heapq.nlargest(MAX_POSTINGS, scored, key=itemgetter(1))
+            self.postings[word] = scored
+
+    def scores(self, words: Sequence[str]) -> dict[int, float]:
+        """BM25 per item for the question's words (repeated words count again, as in Okapi BM25)."""
+        found: dict[int, float] = defaultdict(float)
+        for word in words:
+            for doc, value in self.postings.get(word, ()):
+                found[doc] += value
+        return found
