@@ -14,11 +14,11 @@ from antenne.bot.answers.actions import BadPayload, decode
 from antenne.bot.answers.compose import notice
 from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.digest import compose
-from antenne.bot.matching.text import clean_question, fold
 from antenne.bot.slots import DEFAULT_TIMEZONE, Slot, SlotError, parse_slot
 from antenne.bot.store.database import Clock, utc_now
 from antenne.bot.store.store import Store
 from antenne.bot.store.subscriptions import InactiveReason, Place, Subscription
+from antenne.bot.text import clean_question, fold
 
 log = logging.getLogger("antenne.digest")
 
