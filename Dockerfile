@@ -34,9 +34,13 @@ COPY --from=wheel /dist/ /tmp/dist/
 RUN pip install --no-index -c /tmp/requirements.lock /tmp/dist/antenne-*.whl \
  && rm -rf /tmp/dist /tmp/requirements.lock
 
+# On SIGTERM, acknowledged answers get ANTENNE_SHUTDOWN_GRACE_SECONDS to go out, then a few
+# seconds to close: run with a stop timeout of 30 s (docker run --stop-timeout 30, Compose
+# stop_grace_period: 30s); Docker's default of 10 s would cut answers off.
 ENV ANTENNE_HOST=0.0.0.0 \
     ANTENNE_PORT=3978 \
-    ANTENNE_DATA_DIR=/data
+    ANTENNE_DATA_DIR=/data \
+    ANTENNE_SHUTDOWN_GRACE_SECONDS=20
 WORKDIR /data
 # Numeric, so Kubernetes' runAsNonRoot can verify it is not root.
 USER 10001:10001
@@ -45,5 +49,6 @@ VOLUME ["/data"]
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('ANTENNE_PORT', '3978'), timeout=2)"]
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["antenne"]
 CMD ["serve"]

@@ -2,7 +2,8 @@
 
 For operators: after an outage longer than the grace period, or to try a new
 installation. The ledger still allows one digest per channel per ISO week, so
-running it twice, or while the servers run, posts nothing twice.
+running it twice, or while the servers run, posts nothing twice. Loops over the
+configured platforms like `serve` does.
 """
 
 from __future__ import annotations
@@ -10,11 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from antenne.adapters.platform import Platform
+from antenne.adapters.platforms import load_platforms
 from antenne.bot.config import Settings
 from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.digest.delivery import DigestSender
 from antenne.bot.digest.scheduler import DigestScheduler, RunSummary
 from antenne.bot.logs import setup_logging
+from antenne.bot.store.database import unreachable
 from antenne.bot.store.store import Store
 
 log = logging.getLogger("antenne.digest")
@@ -22,7 +27,8 @@ log = logging.getLogger("antenne.digest")
 
 def describe(summary: RunSummary) -> str:
     lines = [f"Verstuurd: {summary.sent}"]
-    for label, counts in (("Uitgesteld", summary.deferred), ("Mislukt", summary.failed)):
+    labelled = (("Uitgesteld", summary.deferred), ("Mislukt", summary.failed), ("Onbekend", summary.unknown))
+    for label, counts in labelled:
         total = sum(counts.values())
         reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(counts.items()))
         lines.append(f"{label}: {total}" + (f" ({reasons})" if reasons else ""))
@@ -31,37 +37,29 @@ def describe(summary: RunSummary) -> str:
     return "\n".join(lines)
 
 
-async def _run_now(settings: Settings) -> RunSummary:
-    kb = load_knowledge_base(settings.content_dir)
+async def post_digests(settings: Settings, kb: KnowledgeBase, platforms: list[Platform]) -> RunSummary:
     store = Store.from_settings(settings)
-    await store.start()
-    senders: dict[str, DigestSender] = {}
-    session = None
     try:
-        if settings.slack_enabled:
-            import aiohttp
-            from antenne.adapters.server import slack_client
-            from antenne.adapters.slack.digest import SlackDigestSender
-
-            client = slack_client(settings)
-            client.session = session = aiohttp.ClientSession()
-            senders["slack"] = SlackDigestSender(client, min_interval=settings.slack_digest_interval)
-        if settings.teams_enabled:
-            from antenne.adapters.teams.digest import TeamsDigestSender
-            from antenne.adapters.teams.http import build_authentication
-            from botbuilder.integration.aiohttp import CloudAdapter
-
-            senders["teams"] = TeamsDigestSender(CloudAdapter(build_authentication(settings)), settings.teams_app_id)
-        scheduler = DigestScheduler.from_settings(settings, kb, store, senders)
-        return await scheduler.run_due(now_for_everyone=True)
+        await store.start()
+    except Exception as exc:
+        raise unreachable(store.db.url, exc) from None
+    senders: dict[str, DigestSender] = {}
+    try:
+        for platform in platforms:
+            senders[platform.name] = await platform.open()
+        return await DigestScheduler.from_settings(settings, kb, store, senders).run_due(now_for_everyone=True)
     finally:
-        if session is not None:
-            await session.close()
+        for platform in platforms:
+            await platform.close()
         await store.close()
 
 
-def run_now(settings: Settings) -> int:
+def run_now(settings: Settings, kb: KnowledgeBase | None = None) -> RunSummary:
+    """Post this week's digests on every configured platform.
+
+    Configuration and database problems are raised (antenne.bot.errors) for the command line to report.
+    """
     setup_logging(settings.log_level)
-    summary = asyncio.run(_run_now(settings))
-    print(describe(summary))
-    return 0 if not summary.failed and not summary.deferred else 1
+    platforms = load_platforms(settings)
+    kb = kb or load_knowledge_base(settings.content_dir)
+    return asyncio.run(post_digests(settings, kb, platforms))

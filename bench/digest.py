@@ -30,7 +30,7 @@ from antenne.bot.digest.compose import digest_for
 from antenne.bot.digest.delivery import Delivery
 from antenne.bot.digest.rotation import next_items
 from antenne.bot.digest.scheduler import DigestScheduler
-from antenne.bot.digest.slots import Slot
+from antenne.bot.slots import Slot
 from antenne.bot.store.database import sqlalchemy_url
 from antenne.bot.store.store import Store
 from antenne.bot.store.subscriptions import Place

@@ -4,8 +4,11 @@ Run: .venv/bin/python bench/slack_load.py [--requests N] [--concurrency C]
 
 Measures the time until Slack would get its HTTP 200 (the ack) and requests per
 second, side by side with a bare aiohttp handler that only reads the body, in
-the same run. The answers themselves are posted after the ack to a loopback
-fake of the Slack Web API in this process.
+the same run; and answers per second: the burst's answers, posted after the ack
+to a loopback fake of the Slack Web API in its own process, divided by the time
+from the burst's first request to its last answer.
+
+PostgreSQL: BENCH_DATABASE_URL=$(scripts/postgres.sh start DIR) .venv/bin/python bench/slack_load.py
 """
 
 from __future__ import annotations
@@ -147,20 +150,30 @@ async def load(port: int, requests: int, concurrency: int, first_id: int = 0) ->
     return latencies, requests / elapsed, failures
 
 
+async def wait_posted(fake_port: int, expected: int, timeout: float = 120) -> int:
+    """Poll the fake's count of chat.postMessage calls until `expected` (or the timeout)."""
+    started = time.perf_counter()
+    async with aiohttp.ClientSession() as session:
+        while True:
+            async with session.get(f"http://127.0.0.1:{fake_port}/count") as response:
+                posted = (await response.json())["posted"]
+            if posted >= expected or time.perf_counter() - started > timeout:
+                return posted
+            await asyncio.sleep(0.02)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process (Linux), to compare runs on a busy machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    args = parser.parse_args()
-
-    antenne_port, bare_port, fake_port = free_port(), free_port(), free_port()
-    fake = subprocess.Popen([sys.executable, "-c", FAKE_SLACK, str(fake_port)])
-    await wait_healthy(fake_port)
+def server_env(antenne_port: int, fake_port: int) -> dict[str, str]:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -173,6 +186,19 @@ async def main() -> None:
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", ""),
     }
     env.pop("SLACK_APP_TOKEN", None)
+    return env
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+
+    antenne_port, bare_port, fake_port = free_port(), free_port(), free_port()
+    fake = subprocess.Popen([sys.executable, "-c", FAKE_SLACK, str(fake_port)])
+    await wait_healthy(fake_port)
+    env = server_env(antenne_port, fake_port)
     servers = [
         (
             "antenne serve (Slack adapter)",
@@ -187,21 +213,19 @@ async def main() -> None:
     ]
     try:
         rows = []
+        expected = args.requests + min(200, args.requests)
         for label, port, _ in servers:
             await wait_healthy(port)
             await load(port, min(200, args.requests), args.concurrency, first_id=10**7)  # warm-up, own ids
+            if label.startswith("antenne"):
+                await wait_posted(fake_port, min(200, args.requests))
+                burst_started, cpu_started = time.perf_counter(), cpu_seconds(servers[0][2].pid)
             latencies, rps, failures = await load(port, args.requests, args.concurrency)
             rows.append((label, latencies, rps, failures))
-        drain_started = time.perf_counter()
-        expected = args.requests + min(200, args.requests)
-        async with aiohttp.ClientSession() as session:
-            while True:
-                async with session.get(f"http://127.0.0.1:{fake_port}/count") as response:
-                    posted = (await response.json())["posted"]
-                if posted >= expected or time.perf_counter() - drain_started > 120:
-                    break
-                await asyncio.sleep(0.1)
-        drained = time.perf_counter() - drain_started
+            if label.startswith("antenne"):
+                posted = await wait_posted(fake_port, expected)
+                answering = time.perf_counter() - burst_started
+                cpu = cpu_seconds(servers[0][2].pid) - cpu_started
     finally:
         for _, _, process in servers:
             process.terminate()
@@ -209,6 +233,10 @@ async def main() -> None:
         fake.terminate()
         fake.wait(timeout=15)
 
+    report(args, rows, posted, expected, answering, cpu)
+
+
+def report(args: argparse.Namespace, rows: list, posted: int, expected: int, answering: float, cpu: float) -> None:
     bare_rps = rows[1][2]
     print(f"## Slack ack latency, {args.requests} signed app_mention events at {args.concurrency} concurrent\n")
     print("| server | ack p50 ms | ack p99 ms | mean ms | requests/s | vs bare | non-200 |")
@@ -218,9 +246,12 @@ async def main() -> None:
             f"| {label} | {percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.99):.1f} | "
             f"{statistics.mean(latencies):.1f} | {rps:,.0f} | {rps / bare_rps:.2f}x | {failures} |"
         )
+    database = "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"
     print(
-        f"\nanswers posted to the fake Slack API: {posted} of {expected} (incl. warm-up); the last "
-        f"{drained:.1f} s after the bare-handler run ended (answering works through the burst after acking it)"
+        f"\nanswers posted to the fake Slack API: {posted} of {expected} (incl. warm-up); the burst's "
+        f"{args.requests} answers took {answering:.1f} s from its first request: "
+        f"{args.requests / answering:,.0f} answers/s ({database} for the event dedupe); the server used "
+        f"{cpu:.1f} CPU s for them: {args.requests / cpu:,.0f} answers per CPU second (ack included)"
     )
 
 

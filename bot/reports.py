@@ -54,7 +54,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def subscriptions_table(subscriptions: Sequence[Subscription], ledger: Sequence[LedgerEntry], now: datetime) -> str:
     """One row per subscription; `ledger` is every row, ordered by slot (the last one per subscription wins)."""
     if not subscriptions:
-        return "Nog geen abonnementen. Zet de digest aan met '/tip digest aan' (Slack) of 'digest aan' (Teams)."
+        return "Nog geen abonnementen. Zet de digest aan in een kanaal met '/tip digest aan' of 'digest aan'."
     last = {entry.subscription_id: entry for entry in ledger}
     weeks: dict[int, set[str]] = {}
     for entry in ledger:

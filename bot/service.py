@@ -1,7 +1,7 @@
-"""The one entry point adapters call: questions, /tip, buttons and feedback.
+"""The question service: questions, tip, buttons and feedback.
 
-Adapters translate platform events into these calls and render the returned
-Answer; they never match, pick content or word a reply themselves.
+Adapters reach it through the conversation door (bot/conversation.py) and render
+the returned Answer; they never match, pick content or word a reply themselves.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from antenne.bot.answers import compose
 from antenne.bot.answers.actions import ActionPayload, BadPayload, decode
 from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
+from antenne.bot.feedback import Feedback, FeedbackSink
 from antenne.bot.matching.analyzer import AnalysedQuery, content_words
 from antenne.bot.matching.matcher import Decision, Matcher, MatchOutcome
 from antenne.bot.matching.roles import asker_role
@@ -34,13 +34,6 @@ HELP_WORDS = {"help", "hulp", "?", "uitleg", "wat kun je", "commands"}
 QUESTION_MIN_WORDS = 4
 
 
-@dataclass(frozen=True)
-class Feedback:
-    item_id: str
-    vote: int  # +1 or -1; deliberately no user identity
-
-
-FeedbackSink = Callable[[Feedback], None]
 UnansweredSink = Callable[[str], None]
 
 

@@ -6,7 +6,7 @@ import pytest
 from antenne.bot.answers.model import AnswerKind
 from antenne.bot.digest.desk import DigestDesk
 from antenne.bot.digest.scheduler import DigestScheduler
-from antenne.bot.digest.slots import Slot
+from antenne.bot.slots import Slot
 from antenne.bot.store.subscriptions import InactiveReason, Place
 
 from tests.test_scheduler import RecordingSender
@@ -23,8 +23,7 @@ def text(answer) -> str:
     [
         ("digest aan", True),
         ("Digest status", True),
-        ("<at>Antenne</at> digest uit", True),
-        ("<@UANTENNE> digest aan", True),
+        ("  digest uit", True),
         ("digestie en stress", False),
         ("wat is de digest?", False),
         ("", False),

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from antenne.bot.digest.slots import Slot
+from antenne.bot.slots import Slot
 from antenne.bot.store.database import sqlalchemy_url
 from antenne.bot.store.ledger import LedgerStatus
 from antenne.bot.store.store import Store

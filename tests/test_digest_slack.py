@@ -7,8 +7,8 @@ import time
 import pytest
 from antenne.adapters.server import SCHEDULER_KEY, build_app
 from antenne.bot.config import load_settings
-from antenne.bot.digest.slots import Slot
 from antenne.bot.service import Antenne
+from antenne.bot.slots import Slot
 from antenne.bot.store.recorder import Recorder
 from antenne.bot.store.subscriptions import InactiveReason, Place
 
@@ -249,10 +249,9 @@ class SlowOrBrokenSlack:
 
 def slack_client_for(base_url: str):
     import aiohttp
-    from antenne.adapters.server import slack_client
+    from slack_sdk.web.async_client import AsyncWebClient
 
-    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": base_url})
-    client = slack_client(settings)
+    client = AsyncWebClient(token="xoxb-t", base_url=base_url)
     client.session = aiohttp.ClientSession()  # as the server does: its default timeout is 300 s
     return client
 

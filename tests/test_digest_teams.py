@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from antenne.adapters.server import SCHEDULER_KEY, build_app
 from antenne.adapters.teams.digest import TeamsDigestSender
-from antenne.adapters.teams.http import build_authentication
 from antenne.bot.config import load_settings
 from antenne.bot.digest.delivery import DeliveryStatus
 from antenne.bot.digest.rotation import next_items
 from antenne.bot.digest.scheduler import DigestScheduler
-from antenne.bot.digest.slots import Slot
 from antenne.bot.service import Antenne
+from antenne.bot.slots import Slot
 from antenne.bot.store.recorder import Recorder
 from antenne.bot.store.subscriptions import InactiveReason, Place
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -21,7 +20,7 @@ from tests.fakes.bot_connector import (
     APP_PASSWORD,
     OUTBOUND_TOKEN,
     FakeConnector,
-    StaticCredentialFactory,
+    teams_platform,
 )
 from tests.fakes.slack_api import start_app
 from tests.test_teams import TeamsServer, card_text, signing_key, submit_actions  # noqa: F401 - fixture
@@ -40,7 +39,7 @@ async def teams(kb, signing_key, sqlite_store):  # noqa: F811 - the fixture impo
         Antenne(kb, on_feedback=recorder.feedback),
         store=sqlite_store,
         recorder=recorder,
-        teams_credentials=StaticCredentialFactory(),
+        platforms=[teams_platform(SETTINGS)],
     )
     runner, port = await start_app(app)
     server = TeamsServer(f"http://127.0.0.1:{port}", connector, signing_key, [], sqlite_store.references)
@@ -131,7 +130,7 @@ async def test_unverified_requests_cannot_subscribe(kb, sqlite_store):
     try:
         activity = server.activity("digest aan", conversation_type="channel", conversation_id="19:dev")
         assert await server.post(activity, token=None) in (200, 201)
-        assert "alleen instellen vanuit Teams zelf" in card_text(server.cards()[-1])
+        assert "alleen instellen vanuit het chatplatform zelf" in card_text(server.cards()[-1])
         assert await sqlite_store.subscriptions.all() == []
     finally:
         await server.session.close()
@@ -147,7 +146,7 @@ async def test_sender_backs_off_exponentially_with_a_cap(kb, sqlite_store):
         slept.append(seconds)
 
     try:
-        adapter = CloudAdapter(build_authentication(load_settings(SETTINGS), StaticCredentialFactory()))
+        adapter = CloudAdapter(teams_platform(SETTINGS).authentication)
         sender = TeamsDigestSender(adapter, APP_ID, attempts=5, backoff=1.0, backoff_cap=3.0, sleep=sleep)
         reference = {
             "serviceUrl": connector.service_url,
@@ -189,7 +188,7 @@ async def test_a_post_that_times_out_is_unknown_and_not_retried(kb, sqlite_store
         slept.append(seconds)
 
     try:
-        adapter = CloudAdapter(build_authentication(load_settings(SETTINGS), StaticCredentialFactory()))
+        adapter = CloudAdapter(teams_platform(SETTINGS).authentication)
         sender = TeamsDigestSender(adapter, APP_ID, attempts=4, timeout=0.5, sleep=sleep)
         reference = {
             "serviceUrl": connector.service_url,

@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent(
     """
     import asyncio, logging, sys
     from antenne.bot.config import load_settings
-    from antenne.bot.digest.slots import Slot
+    from antenne.bot.slots import Slot
     from antenne.bot.logs import setup_logging
     from antenne.bot.store.store import Store
     from antenne.bot.store.subscriptions import Place

@@ -10,7 +10,7 @@ import pytest
 from antenne.bot.answers.model import ActionKind, Answer, AnswerKind
 from antenne.bot.digest.delivery import Delivery, DeliveryStatus
 from antenne.bot.digest.scheduler import DigestScheduler
-from antenne.bot.digest.slots import Slot
+from antenne.bot.slots import Slot
 from antenne.bot.store.ledger import LedgerStatus
 from antenne.bot.store.store import Store
 from antenne.bot.store.subscriptions import InactiveReason, Place, Subscription

@@ -160,13 +160,13 @@ def all_text(blocks: list[dict[str, Any]]) -> str:
     return json.dumps(blocks, ensure_ascii=False)
 
 
-def mention(text: str, ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
+def mention(text: str, ts: str = "1700000000.000100", channel: str = "C0KANAAL", **extra: Any) -> dict[str, Any]:
     return {
         "type": "app_mention",
         "user": "U0AMBTENAAR",
         "text": f"<@{BOT_USER_ID}> {text}",
         "ts": ts,
-        "channel": "C0KANAAL",
+        "channel": channel,
         "event_ts": ts,
         **extra,
     }
@@ -531,7 +531,8 @@ async def test_server_without_slack_credentials(kb, caplog, tmp_path):
 
 
 async def test_dispatcher_drains_on_stop_and_sheds_load_when_full():
-    from antenne.adapters.slack.http import AckFirstDispatcher
+    from antenne.adapters.slack.dispatch import AckFirstDispatcher, Work
+    from slack_bolt.request.async_request import AsyncBoltRequest
 
     class SlowBolt:
         def __init__(self) -> None:
@@ -539,12 +540,92 @@ async def test_dispatcher_drains_on_stop_and_sheds_load_when_full():
 
         async def async_dispatch(self, request):
             await asyncio.sleep(0.01)
-            self.done.append(request.body)
+            self.done.append(request.raw_body)
 
     bolt = SlowBolt()
     dispatcher = AckFirstDispatcher(bolt, workers=1, max_queued=3)
     await dispatcher.start()
-    assert all(dispatcher.submit(json.dumps({"n": n}), "", {}) for n in range(3))
-    assert not dispatcher.submit("{}", "", {})  # full: the endpoint answers 503 and Slack retries
+    work = [Work(AsyncBoltRequest(body=json.dumps({"n": n}), query="", headers={})) for n in range(4)]
+    assert all(dispatcher.submit(w) for w in work[:3])
+    assert not dispatcher.submit(work[3])  # full: the endpoint answers 503 and Slack retries
     await dispatcher.stop()
     assert len(bolt.done) == 3
+
+
+async def test_a_rate_limited_channel_does_not_delay_another_channels_answer(slack):
+    slack.fake.rate_limit_channel("C0EEN", retry_after=4)
+    slack.fake.rate_limit_channel("C0TWEE", retry_after=4)
+    await slack.event(mention("raadslid belt over budget", ts="31.1", channel="C0EEN"))
+    await slack.event(mention("raadslid belt over budget", ts="31.2", channel="C0TWEE"))
+    await slack.fake.wait_for("chat.postMessage", 2)  # both got their 429
+    started = time.monotonic()
+    await slack.event(mention("de klik met mijn wethouder ontbreekt", ts="31.3", channel="C0DRIE"))
+    calls = await slack.fake.wait_for("chat.postMessage", 3)
+    assert calls[2].data["channel"] == "C0DRIE" and time.monotonic() - started < 1.0
+    retried = await slack.fake.wait_for("chat.postMessage", 5, timeout=10)
+    assert {c.data["channel"] for c in retried[3:]} == {"C0EEN", "C0TWEE"}  # Retry-After honoured, then posted
+    assert time.monotonic() - started >= 3.0
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("dit is geen json", "application/json"),
+        ('[{"type": "event_callback"}]', "application/json"),
+        ('{"event": {"type": "app_mention"}}', "application/json"),
+        ("type=event_callback", "text/plain"),
+        ("token=x&team_id=T1&text=hallo", "application/x-www-form-urlencoded"),
+        ("payload=kapot", "application/x-www-form-urlencoded"),
+    ],
+)
+async def test_signed_bodies_of_a_shape_slack_never_sends_get_400(slack, body, content_type, caplog):
+    with caplog.at_level(logging.ERROR):
+        response = await slack.post(body, content_type)
+    assert response.status == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await asyncio.sleep(0.1)
+    assert slack.fake.calls == []
+
+
+async def test_ssl_check_text_inside_a_mention_is_still_answered(slack):
+    event = mention("x", ts="32.1")
+    event["text"] = f"<@{BOT_USER_ID}> &ssl_check=1& raadslid belt over budget"
+    body = json.dumps({"event": event, "type": "event_callback", "team_id": TEAM_ID, "event_id": "EvSSL"})
+    assert body.index("ssl_check") < 200
+    response = await slack.post(body, "application/json")
+    assert response.status == 200
+    [call] = await slack.fake.wait_for("chat.postMessage")
+    assert call.data["thread_ts"] == "32.1"
+
+
+async def test_unsigned_requests_get_the_same_short_401_body(slack):
+    async with slack.session.post(
+        f"{slack.url}/slack/events", data="{}", headers={"Content-Type": "application/json"}
+    ) as response:
+        assert response.status == 401 and await response.json() == {"error": "invalid_request"}
+
+
+async def test_stop_drains_queued_answers_within_the_grace_period(kb, sqlite_store):
+    fake = await FakeSlack().start()
+    fake.delays["chat.postMessage"] = 1.0
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.base_url,
+        "ANTENNE_DIGEST": "uit",
+        "ANTENNE_SHUTDOWN_GRACE_SECONDS": "8",
+    }
+    clock = Clock()
+    runner, port = await start_app(build_app(load_settings(env), Antenne(kb), store=sqlite_store, clock=clock))
+    server = SlackServer(f"http://127.0.0.1:{port}", fake, clock, [])
+    try:
+        for n in range(30):
+            response = await server.event(mention("raadslid belt over budget", ts=f"40.{n}", channel=f"C{n % 3}"))
+            assert response.status == 200
+        started = time.monotonic()
+        await runner.cleanup()  # what SIGTERM does
+        assert time.monotonic() - started < 8 + 4
+        assert len(fake.of("chat.postMessage")) == 30
+    finally:
+        await server.session.close()
+        await fake.close()

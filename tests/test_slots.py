@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from antenne.bot.digest.slots import Slot, SlotError, parse_slot
+from antenne.bot.slots import Slot, SlotError, parse_slot
 
 MONDAY_9 = Slot(0, 9, 0, "Europe/Amsterdam")
 

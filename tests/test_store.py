@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from antenne.bot.digest.slots import Slot
+from antenne.bot.slots import Slot
 from antenne.bot.store.database import DatabaseUrlError, safe_url, sqlalchemy_url
 from antenne.bot.store.schema import metadata
 from antenne.bot.store.store import Store

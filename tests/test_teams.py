@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import struct
@@ -13,6 +14,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from antenne.adapters.platforms import load_platforms
 from antenne.adapters.server import build_app
 from antenne.bot.config import ConfigError, load_settings
 from antenne.bot.service import Antenne, Feedback
@@ -24,7 +26,7 @@ from tests.fakes.bot_connector import (
     OUTBOUND_TOKEN,
     FakeConnector,
     SigningKey,
-    StaticCredentialFactory,
+    teams_platform,
 )
 from tests.fakes.slack_api import start_app
 
@@ -93,7 +95,7 @@ class TeamsServer:
             headers["Authorization"] = token
         data = raw if raw is not None else json.dumps(activity).encode()
         async with self.session.post(f"{self.url}/api/messages", data=data, headers=headers) as response:
-            await response.read()
+            self.last_body = await response.read()
             return response.status
 
     def cards(self) -> list[dict[str, Any]]:
@@ -118,7 +120,7 @@ async def teams(kb, signing_key, sqlite_store):
         settings,
         Antenne(kb, on_feedback=feedback.append),
         store=sqlite_store,
-        teams_credentials=StaticCredentialFactory(),
+        platforms=[teams_platform(settings.environ)],
     )
     runner, port = await start_app(app)
     server = TeamsServer(f"http://127.0.0.1:{port}", connector, signing_key, feedback, references)
@@ -258,6 +260,7 @@ async def test_bad_tokens_get_401_and_the_bot_never_runs(teams, case):
         "not_bearer": f"Basic {key.token(url)}",
     }
     assert await teams.post(teams.activity("raadslid belt over budget"), token=tokens[case]) == 401
+    assert json.loads(teams.last_body) == {"error": "unauthorized"}  # nothing about how far validation got
     welcome = teams.activity(kind="conversationUpdate", conversation_id="19:aanval", membersAdded=[BOT])
     assert await teams.post(welcome, token=tokens[case]) == 401
     assert teams.connector.replies == []
@@ -324,7 +327,7 @@ async def test_development_mode_runs_without_authentication_but_stores_no_refere
 )
 def test_production_mode_refuses_to_start_without_credentials(env, message):
     with pytest.raises(ConfigError) as caught:
-        load_settings(env)
+        load_platforms(load_settings(env))
     assert message in str(caught.value)
 
 
@@ -386,3 +389,42 @@ def test_teams_package_refuses_a_bad_app_id(tmp_path):
         check=False,
     )
     assert result.returncode == 2 and "geen geldige app-id" in result.stderr
+
+
+async def test_app_tokens_are_fetched_off_the_loop_once_and_cached(kb, signing_key, sqlite_store):
+    from antenne.adapters.teams.auth import CachingCredentialFactory
+    from antenne.adapters.teams.platform import TeamsPlatform
+    from antenne.adapters.teams.settings import TeamsSettings
+
+    issued: list[dict[str, str]] = []
+
+    async def token(request: aiohttp.web.Request) -> aiohttp.web.Response:
+        issued.append(dict(await request.post()))
+        await asyncio.sleep(0.15)  # Azure AD takes its time
+        return aiohttp.web.json_response({"access_token": f"app-token-{len(issued)}", "expires_in": 3599})
+
+    login = aiohttp.web.Application()
+    login.router.add_post("/{tenant}/oauth2/v2.0/token", token)
+    login_runner, login_port = await start_app(login)
+    signing_key.install()
+    connector = await FakeConnector().start()
+    env = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": APP_PASSWORD, "ANTENNE_DIGEST": "uit"}
+    settings = load_settings(env)
+    credentials = CachingCredentialFactory(APP_ID, APP_PASSWORD, login_url=f"http://127.0.0.1:{login_port}")
+    platform = TeamsPlatform(TeamsSettings("PRODUCTION", APP_ID, APP_PASSWORD, "MULTITENANT", ""), credentials)
+    runner, port = await start_app(build_app(settings, Antenne(kb), store=sqlite_store, platforms=[platform]))
+    server = TeamsServer(f"http://127.0.0.1:{port}", connector, signing_key, [], sqlite_store.references)
+    try:
+        statuses = await asyncio.gather(
+            *(server.post(server.activity("raadslid belt over budget")) for _ in range(20))
+        )
+        assert all(status in (200, 201) for status in statuses)
+        assert len(issued) == 1 and issued[0]["grant_type"] == "client_credentials"
+        assert issued[0]["scope"] == "https://api.botframework.com/.default"
+        assert len(connector.replies) == 20
+        assert {r.headers["Authorization"] for r in connector.replies} == {"Bearer app-token-1"}
+    finally:
+        await server.session.close()
+        await runner.cleanup()
+        await connector.close()
+        await login_runner.cleanup()

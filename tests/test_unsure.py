@@ -20,7 +20,7 @@ from antenne.bot.matching.decision import shipped_model
 from antenne.bot.matching.matcher import Decision, outcome_json
 from antenne.bot.service import Antenne
 
-from tests.fakes.bot_connector import FakeConnector, SigningKey, StaticCredentialFactory
+from tests.fakes.bot_connector import FakeConnector, SigningKey, teams_platform
 from tests.fakes.slack_api import FakeSlack, start_app
 from tests.test_slack import SECRET, Clock, SlackServer, all_text, buttons, mention
 from tests.test_teams import APP_ID, APP_PASSWORD, TeamsServer, card_text, submit_actions
@@ -136,7 +136,7 @@ async def teams(kb, signing_key, sqlite_store):
     )
     unanswered: list[str] = []
     antenne = never_sure(Antenne(kb, on_unanswered=unanswered.append))
-    app = build_app(settings, antenne, store=sqlite_store, teams_credentials=StaticCredentialFactory())
+    app = build_app(settings, antenne, store=sqlite_store, platforms=[teams_platform(settings.environ)])
     runner, port = await start_app(app)
     server = TeamsServer(f"http://127.0.0.1:{port}", connector, signing_key, [], sqlite_store.references)
     server.unanswered = unanswered  # type: ignore[attr-defined]

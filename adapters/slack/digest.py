@@ -69,14 +69,14 @@ def own_client(client: AsyncWebClient, timeout: float) -> AsyncWebClient:
 
     With a session, slack_sdk leaves the timeout to that session (aiohttp's 300 s
     default); without one it opens a session per call with `timeout` as the limit.
-    A 429 was refused, so retrying it is safe; a retry after a broken connection
-    could post twice, so those handlers are left out.
+    A 429 was refused, so waiting it out and retrying is safe; a retry after a broken
+    connection could post twice, so no other retry handler is used.
     """
     return AsyncWebClient(
         token=client.token,
         base_url=client.base_url,
         timeout=max(1, int(timeout)),
-        retry_handlers=[h for h in client.retry_handlers if isinstance(h, AsyncRateLimitErrorRetryHandler)],
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
         logger=client.logger,
     )
 

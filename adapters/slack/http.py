@@ -1,21 +1,23 @@
-"""The Slack HTTP endpoint: verify the signature, then hand the request to bolt.
+"""The Slack HTTP endpoint: verify the signature, check the shape, ack, then queue for bolt.
 
-We verify before bolt does because slack-bolt 1.30 answers 500 to a
-non-numeric timestamp or a non-ASCII signature; a forged or broken request
-must get a 401 and never reach a handler.
+We verify before bolt does because slack-bolt answers 500 to a non-numeric
+timestamp or a non-ASCII signature; a forged or broken request must get a 401
+and never reach a handler. A correctly signed body of a shape Slack never sends
+gets a 400. Slack's certificate probe (a form with ssl_check=1 and nothing to
+run) is the only request answered without a signature.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response
-from slack_bolt.async_app import AsyncApp
+from antenne.adapters.slack.dispatch import AckFirstDispatcher, Work, event_key
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import Clock, SignatureVerifier
 
@@ -23,7 +25,8 @@ log = logging.getLogger("antenne.slack")
 
 TIMESTAMP = re.compile(r"^\d{1,12}$")
 SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
-SSL_CHECK = re.compile(r"(^|&)ssl_check=1(&|$)")
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 
 
 class _Clock(Clock):
@@ -49,82 +52,68 @@ class RequestVerifier:
         return self._verifier.is_valid(body=text, timestamp=timestamp, signature=signature)
 
 
-def unauthorized(reason: str) -> web.Response:
-    log.warning("slack_request_rejected", extra={"reason": reason})
-    return web.json_response({"error": "invalid_request"}, status=401)
+def rejected(status: int, reason: str) -> web.Response:
+    """The same short body for every rejection: the caller learns nothing about how far we got."""
+    log.warning("slack_request_rejected", extra={"status": status, "reason": reason})
+    return web.json_response({"error": "invalid_request"}, status=status)
 
 
-class AckFirstDispatcher:
-    """Answer Slack's HTTP request at once and run bolt on it afterwards.
-
-    Slack wants its 200 within 3 seconds, and under a burst the answering work
-    (matching, rendering, posting) would otherwise sit between a request and its
-    ack in the same event loop. Verified requests wait in a bounded queue for a
-    few workers; a full queue answers 503, so Slack retries later instead of us
-    dropping an event. On shutdown the queue is drained: nothing accepted is lost.
-    """
-
-    def __init__(self, app: AsyncApp, workers: int = 2, max_queued: int = 10_000) -> None:
-        self._app = app
-        self._queue: asyncio.Queue[tuple[str, str, dict[str, str]]] = asyncio.Queue(max_queued)
-        self._workers = workers
-        self._tasks: list[asyncio.Task[None]] = []
-
-    async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._work()) for _ in range(self._workers)]
-
-    async def stop(self, timeout: float = 10.0) -> None:
-        try:
-            await asyncio.wait_for(self._queue.join(), timeout)
-        except TimeoutError:
-            log.error("slack_queue_not_drained", extra={"left": self._queue.qsize()})
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def submit(self, body: str, query: str, headers: dict[str, str]) -> bool:
-        try:
-            self._queue.put_nowait((body, query, headers))
-        except asyncio.QueueFull:
-            return False
-        return True
-
-    async def _work(self) -> None:
-        while True:
-            body, query, headers = await self._queue.get()
-            try:
-                await self._app.async_dispatch(AsyncBoltRequest(body=body, query=query, headers=headers))
-            except Exception as exc:  # one bad event must not stop the worker
-                log.error("slack_dispatch_failed", extra={"error": type(exc).__name__})
-            finally:
-                self._queue.task_done()
+def _form(body: bytes) -> dict[str, str]:
+    try:
+        return {k: v[0] for k, v in parse_qs(body.decode("utf-8"), strict_parsing=False).items()}
+    except (UnicodeDecodeError, ValueError):
+        return {}
 
 
-def needs_response_body(body: bytes) -> bool:
-    """Only Slack's url_verification handshake needs more than an empty 200."""
-    return b"url_verification" in body[:300] and b'"challenge"' in body
+def is_ssl_check(content_type: str, body: bytes) -> bool:
+    if content_type != FORM:
+        return False
+    form = _form(body)
+    return form.get("ssl_check") == "1" and "command" not in form and "payload" not in form
+
+
+def _json_object(text: str) -> dict[str, object] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) and isinstance(value.get("type"), str) else None
+
+
+def parse(content_type: str, body: bytes) -> dict[str, object] | None:
+    """The request as Slack sends it (an Events API object, a slash command or an interaction), else None."""
+    if content_type == JSON:
+        return _json_object(body.decode("utf-8"))
+    if content_type == FORM:
+        form = _form(body)
+        if "payload" in form:
+            return _json_object(form["payload"])
+        if form.get("command"):
+            return dict(form)
+    return None
 
 
 def slack_events_handler(
-    app: AsyncApp, verifier: RequestVerifier, dispatcher: AckFirstDispatcher
-) -> Callable[[web.Request], object]:
+    verifier: RequestVerifier, dispatcher: AckFirstDispatcher
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handle(request: web.Request) -> web.Response:
         body = await request.read()
-        if SSL_CHECK.search(body.decode("utf-8", "replace")[:200]):
+        if is_ssl_check(request.content_type, body):
             return web.Response(status=200)  # Slack's certificate probe: nothing to run
-        if not verifier.verify(
-            body, request.headers.get("X-Slack-Request-Timestamp"), request.headers.get("X-Slack-Signature")
-        ):
-            return unauthorized("signature")
-        text, headers = body.decode("utf-8"), dict(request.headers)
-        if needs_response_body(body):
-            handshake = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
-            return await to_aiohttp_response(await app.async_dispatch(handshake))
-        if not dispatcher.submit(text, request.query_string, headers):
+        headers = request.headers
+        if not verifier.verify(body, headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature")):
+            return rejected(401, "signature")
+        parsed = parse(request.content_type, body)
+        if parsed is None:
+            return rejected(400, "shape")
+        if parsed.get("type") == "url_verification":
+            return web.json_response({"challenge": str(parsed.get("challenge", ""))})
+        bolt_request = AsyncBoltRequest(body=body.decode("utf-8"), query=request.query_string, headers=dict(headers))
+        if not dispatcher.submit(Work(bolt_request, event_key(parsed))):
             log.error("slack_queue_full")
             return web.Response(status=503, headers={"Retry-After": "5"})
-        # A retry is acknowledged explicitly; the dedupe middleware runs it at most once.
-        retried = "X-Slack-Retry-Num" in request.headers
+        # A retry is acknowledged explicitly; the dispatcher's dedupe runs it at most once.
+        retried = "X-Slack-Retry-Num" in headers
         return web.Response(status=200, headers={"X-Slack-No-Retry": "1"} if retried else None)
 
     return handle

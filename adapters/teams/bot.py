@@ -1,4 +1,4 @@
-"""The Teams activity handler: Bot Framework activities in, core calls, cards out."""
+"""The Teams activity handler: Bot Framework activities in, a turn through the conversation door, cards out."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import logging
 from typing import Any
 
 from antenne.adapters.teams.cards import DATA_KEY, render_card
-from antenne.bot.answers.compose import notice
+from antenne.adapters.teams.markup import plain_text
 from antenne.bot.answers.model import Answer
-from antenne.bot.digest.desk import DigestDesk
-from antenne.bot.service import Antenne
+from antenne.bot.conversation import Conversation, Did, Turn, Words
+from antenne.bot.places import Place
 from antenne.bot.store.references import ReferenceStore
-from antenne.bot.store.subscriptions import Place
 from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount
 from botframework.connector.auth import AuthenticationConstants
@@ -40,10 +39,8 @@ def error_status(exc: Exception) -> int | None:
     return None
 
 
-NOT_VERIFIED = notice(
-    "Digest niet beschikbaar",
-    "De digest kan ik alleen instellen vanuit Teams zelf, met een geverifieerd verzoek.",
-)
+PLATFORM = "teams"
+WORDS = Words(command="tip", digest="digest")  # Teams has no slash commands
 
 
 def teams_place(activity: Activity) -> Place:
@@ -57,7 +54,7 @@ def teams_place(activity: Activity) -> Place:
     tenant = (activity.conversation.tenant_id if activity.conversation else None) or (
         channel_data.get("tenant") or {}
     ).get("id", "")
-    return Place("teams", tenant or "", reference.conversation.id, reference.serialize())
+    return Place(PLATFORM, tenant or "", reference.conversation.id, reference.serialize())
 
 
 def authenticated(turn_context: TurnContext) -> bool:
@@ -68,37 +65,25 @@ def authenticated(turn_context: TurnContext) -> bool:
 
 
 class AntenneTeamsBot(ActivityHandler):
-    def __init__(self, antenne: Antenne, references: ReferenceStore, desk: DigestDesk) -> None:
-        self._antenne = antenne
+    def __init__(self, conversation: Conversation, references: ReferenceStore) -> None:
+        self._conversation = conversation
         self._references = references
-        self._desk = desk
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        activity = turn_context.activity
-        value: Any = activity.value
-        if isinstance(value, dict) and isinstance(value.get(DATA_KEY), str):
-            answer = await self._button(turn_context, value[DATA_KEY])  # an Action.Submit button
-        else:
-            # "<at>Antenne</at> vraag": the mention would otherwise be matched as words.
-            text = (TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text) or ""
-            if DigestDesk.is_command(text):
-                answer = await self._digest_command(turn_context, text)
-            else:
-                answer = self._antenne.reply(text, command="tip")
+        answer = await self._conversation.handle(self._turn(turn_context))
         await self._send(turn_context, answer_activity(answer), answer.kind.value)
 
-    async def _button(self, turn_context: TurnContext, value: str) -> Answer:
-        if not DigestDesk.is_off_button(value):
-            return self._antenne.act(value)
-        if not authenticated(turn_context):
-            return NOT_VERIFIED
-        return await self._desk.turn_off(teams_place(turn_context.activity))
-
-    async def _digest_command(self, turn_context: TurnContext, text: str) -> Answer:
-        if not authenticated(turn_context):
-            log.info("teams_digest_refused", extra={"reason": "unauthenticated"})
-            return NOT_VERIFIED
-        return await self._desk.command(teams_place(turn_context.activity), text, prefix="digest")
+    @staticmethod
+    def _turn(turn_context: TurnContext) -> Turn:
+        """A card button (Action.Submit) or a typed message; the place only from a signed request."""
+        activity = turn_context.activity
+        place = teams_place(activity) if authenticated(turn_context) else None
+        value: Any = activity.value
+        if isinstance(value, dict) and isinstance(value.get(DATA_KEY), str):
+            return Turn(Did.CLICK, value[DATA_KEY], place, WORDS)
+        # "<at>Antenne</at> vraag": the mention would otherwise be matched as words.
+        text = (TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text) or ""
+        return Turn(Did.MESSAGE, plain_text(text), place, WORDS)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None

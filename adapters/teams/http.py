@@ -1,19 +1,20 @@
 """POST /api/messages: check the request, authenticate it, then run the bot.
 
 botbuilder's CloudAdapter answers 500 to a garbage token or an unknown signing
-key; we authenticate first and answer 401 to every failure, so the bot never
-runs for an unauthenticated request and the server keeps serving.
+key; we authenticate first and answer 401 to every failure, with the same short
+body whatever went wrong, so the bot never runs for an unauthenticated request,
+a caller learns nothing about how far validation got, and the server keeps serving.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from antenne.bot.config import Settings
+from antenne.adapters.teams.settings import TeamsSettings
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
@@ -25,27 +26,28 @@ log = logging.getLogger("antenne.teams")
 class _BotConfiguration:
     """The attribute names botbuilder's configuration classes read."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.APP_ID = settings.teams_app_id
-        self.APP_PASSWORD = settings.teams_app_password
-        self.APP_TYPE = "SingleTenant" if settings.teams_app_type == "SINGLETENANT" else "MultiTenant"
-        self.APP_TENANTID = settings.teams_tenant_id
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        self.APP_TYPE = "SingleTenant" if settings.app_type == "SINGLETENANT" else "MultiTenant"
+        self.APP_TENANTID = settings.tenant_id
 
 
 def build_authentication(
-    settings: Settings, credentials_factory: ServiceClientCredentialsFactory | None = None
+    settings: TeamsSettings, credentials_factory: ServiceClientCredentialsFactory | None = None
 ) -> ConfigurationBotFrameworkAuthentication:
     return ConfigurationBotFrameworkAuthentication(_BotConfiguration(settings), credentials_factory=credentials_factory)
 
 
-def _problem(status: int, reason: str) -> web.Response:
-    log.warning("teams_request_rejected", extra={"status": status, "reason": reason})
+def _problem(status: int, reason: str, detail: str = "") -> web.Response:
+    """`reason` is one of a few fixed words; `detail` (an exception class) only goes to the log."""
+    log.warning("teams_request_rejected", extra={"status": status, "reason": reason, "error": detail or None})
     return web.json_response({"error": reason}, status=status)
 
 
 def teams_messages_handler(
     adapter: CloudAdapter, authentication: ConfigurationBotFrameworkAuthentication, bot: Bot
-) -> Callable[[web.Request], Any]:
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def on_turn_error(context: Any, error: Exception) -> None:
         log.error("teams_turn_failed", extra={"error": type(error).__name__})
 
@@ -69,7 +71,7 @@ def teams_messages_handler(
                 activity, request.headers.get("Authorization", "")
             )
         except Exception as exc:  # forged, expired, wrong audience/issuer/serviceUrl, garbage: all 401
-            return _problem(401, type(exc).__name__)
+            return _problem(401, "unauthorized", type(exc).__name__)
         invoke_response = await adapter.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response:
             return web.json_response(invoke_response.body, status=invoke_response.status)

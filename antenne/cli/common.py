@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -58,13 +57,9 @@ def store_errors() -> tuple[type[BaseException], ...]:
 
 
 def unavailable(exc: BaseException, config: Settings) -> StoreUnavailable:
-    """One readable line: which database (without its password) and the driver's own reason."""
-    from antenne.bot.store.database import safe_url
+    from antenne.bot.store.database import unreachable
 
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    # SQLAlchemy's asyncpg adapter prefixes the driver's class: "<class 'asyncpg…'>: role … does not exist".
-    detail = re.sub(r"^<class '[^']+'>:\s*", "", reason[0]) if reason else type(exc).__name__
-    return StoreUnavailable(f"De database is niet bereikbaar ({safe_url(config.store_url)}): {detail}")
+    return unreachable(config.store_url, exc)
 
 
 async def with_store(config: Settings, work: Callable[[Store], Awaitable[T]]) -> T:

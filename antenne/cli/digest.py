@@ -30,7 +30,7 @@ def cmd_digest_preview(args: argparse.Namespace) -> int:
     from antenne.bot.answers.render_text import render_text
     from antenne.bot.digest.compose import digest_for
     from antenne.bot.digest.rotation import next_items
-    from antenne.bot.digest.slots import Slot
+    from antenne.bot.slots import Slot
 
     config = settings()
     kb = knowledge_base(config.content_dir)
@@ -84,12 +84,9 @@ async def unresolved_this_week(store: Store) -> str:
 
 
 def _run_now(config: Settings) -> int:
-    """The platform helper's run_now: an exit code (prints its summary) or a summary to describe."""
     from antenne.adapters import digest_run
 
     result = digest_run.run_now(config)
-    if isinstance(result, int):
-        return result
     say(digest_run.describe(result))
     return ExitCode.OK if not (result.failed or result.deferred or result.unknown) else ExitCode.FAILED
 

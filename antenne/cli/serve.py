@@ -12,10 +12,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     config = settings()
     try:
-        result = serve(config)  # raises antenne.bot.errors for start-up problems; older shape: an exit code
+        serve(config)  # raises antenne.bot.errors for start-up problems
     except store_errors() as exc:
         raise unavailable(exc, config) from exc
-    return 0 if result is None else int(result)
+    return 0
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

@@ -1,7 +1,7 @@
 """Button payloads: what a button means, packed into the string platforms carry back.
 
-Slack limits a button value to 2,000 characters and Teams' Action.Submit data is
-free-form; we keep payloads small and self-contained so no server-side session
+Platforms limit a button's value (to 2,000 characters, the strictest one we serve)
+or take free-form data; we keep payloads small and self-contained so no server-side session
 (and no stored user data) is needed to handle a click.
 """
 

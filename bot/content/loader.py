@@ -29,7 +29,7 @@ from antenne.bot.content.schema import (
     TIP_TEXT_MAX,
     FieldRule,
 )
-from antenne.bot.matching.text import normalise, stopwords
+from antenne.bot.text import normalise, stopwords
 
 try:  # the C loader is several times faster; fall back where libyaml is absent
     _Loader: type = yaml.CSafeLoader

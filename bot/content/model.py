@@ -1,7 +1,7 @@
 """The knowledge-base model.
 
 Frozen dataclasses so that a loaded knowledge base can be shared between
-concurrent requests (Slack, Teams, the scheduler) without anyone mutating it.
+concurrent requests (every chat platform, the scheduler) without anyone mutating it.
 """
 
 from __future__ import annotations

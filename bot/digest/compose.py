@@ -7,7 +7,7 @@ from datetime import datetime
 from antenne.bot.answers.compose import feedback_actions, make_action, notice
 from antenne.bot.answers.model import ActionKind, Answer, AnswerKind, Section
 from antenne.bot.content.model import Case, KnowledgeBase, Tip
-from antenne.bot.digest.slots import WEEKDAY_NAMES, Slot
+from antenne.bot.slots import WEEKDAY_NAMES, Slot
 from antenne.bot.store.ledger import LedgerEntry, LedgerStatus
 from antenne.bot.store.subscriptions import InactiveReason, Subscription
 

@@ -1,6 +1,6 @@
 """What a platform sender reports back to the scheduler after posting a digest.
 
-Senders live in the adapters (Slack, Teams); the scheduler only needs to know
+Senders live in the adapters, one per platform; the scheduler only needs to know
 whether to mark the week sent, try again later, or stop the subscription; and,
 when a post timed out after it may have arrived, that nobody knows: such a week
 is recorded as unknown and never posted again, because a double post is worse

@@ -15,11 +15,11 @@ from antenne.bot.answers.compose import notice
 from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.digest import compose
 from antenne.bot.digest.scheduler import next_post
-from antenne.bot.digest.slots import DEFAULT_TIMEZONE, Slot, SlotError, parse_slot
-from antenne.bot.matching.text import clean_question, fold
+from antenne.bot.slots import DEFAULT_TIMEZONE, Slot, SlotError, parse_slot
 from antenne.bot.store.database import Clock, utc_now
 from antenne.bot.store.store import Store
 from antenne.bot.store.subscriptions import InactiveReason, Place, Subscription
+from antenne.bot.text import clean_question, fold
 
 log = logging.getLogger("antenne.digest")
 
@@ -58,7 +58,7 @@ class DigestDesk:
             return False
 
     async def command(self, place: Place, text: str, *, prefix: str = "digest") -> Answer:
-        """`text` starts with 'digest'; `prefix` is how the user types it ('/tip digest' in Slack)."""
+        """`text` starts with 'digest'; `prefix` is how the user types it (e.g. '/tip digest')."""
         return await self._guarded(self._command(place, text, prefix))
 
     async def turn_off(self, place: Place, prefix: str = "digest") -> Answer:

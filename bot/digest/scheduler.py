@@ -24,7 +24,7 @@ from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.digest.compose import digest_for
 from antenne.bot.digest.delivery import Delivery, DeliveryStatus, DigestSender
 from antenne.bot.digest.rotation import next_items
-from antenne.bot.digest.slots import Slot
+from antenne.bot.slots import Slot
 from antenne.bot.store.database import Clock, utc_now
 from antenne.bot.store.ledger import LedgerEntry, LedgerStatus
 from antenne.bot.store.store import Store
@@ -105,7 +105,7 @@ class DigestScheduler:
     async def run_due(self, *, now_for_everyone: bool = False, stop: asyncio.Event | None = None) -> RunSummary:
         """Post every digest that is due. `now_for_everyone` treats this week as due everywhere (run-now).
 
-        With Slack's pacing a run over many channels takes minutes; once `stop` is
+        With a platform's pacing a run over many channels takes minutes; once `stop` is
         set no new digest is claimed, so a shutdown never cuts one off mid-post.
         """
         now = self._clock()

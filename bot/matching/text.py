@@ -1,71 +1,24 @@
-"""Turn raw chat text into comparable tokens.
+"""Turn raw chat text into comparable tokens: stop words and a hint for English.
 
-Chat messages carry platform markup (Slack `<@U123>`, Teams `<at>…</at>`), URLs,
-emoji and diacritics; none of that helps matching and some of it (mentions) would
-actively mislead it.
+The plain-text helpers (clean_question, fold, normalise, ...) are in bot/text.py.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
-from importlib import resources
 
-MAX_QUESTION_CHARS = 1000
-
-_TEAMS_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
-# Slack: <@U123>, <@U123|name>, <#C123|kanaal>, <!here>, <!subteam^S1|@team>
-_SLACK_ENTITY = re.compile(r"<[@#!][^>]*>")
-# Slack link with label: <https://x|label> keeps the label, bare <https://x> goes.
-_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^>|]*(?:\|([^>]*))?>", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_HTML_TAG = re.compile(r"</?[a-z][^>]*>", re.IGNORECASE)
-_AMPERSAND_ABBREVIATION = re.compile(r"\b(\w)\s*&\s*(\w)\b")
-_APOSTROPHE = re.compile(r"[’'`´]")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-_LONG_DIGITS = re.compile(r"\b\d{5,}\b")
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-
-
-def strip_markup(text: str) -> str:
-    """Remove mentions, links and HTML so only what the person typed remains."""
-    text = _TEAMS_MENTION.sub(" ", text)
-    text = _SLACK_LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
-    text = _SLACK_ENTITY.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _HTML_TAG.sub(" ", text)
-    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ")
-
-
-def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
-    """What we keep of a user's message: markup gone, control characters gone, length capped."""
-    text = strip_markup(_ANSI_ESCAPE.sub(" ", text[: max_chars * 4]))
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return " ".join(text.split())[:max_chars]
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'geïnformeerd' and 'geinformeerd' must meet."""
-    text = text.casefold()
-    if text.isascii():
-        return text
-    # Letters with diacritics decompose into ASCII plus marks; anything else
-    # non-ASCII (emoji, other scripts) cannot match Dutch content anyway.
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def normalise(text: str) -> str:
-    text = fold(strip_markup(text))
-    text = _AMPERSAND_ABBREVIATION.sub(r"\1\2", text)  # B&W -> bw
-    text = _APOSTROPHE.sub("", text)  # collega's -> collegas, m'n -> mn
-    text = _LONG_DIGITS.sub(" ", text)
-    return " ".join(_NON_WORD.sub(" ", text).split())
-
-
-def tokens(text: str) -> list[str]:
-    return normalise(text).split()
-
+# The plain-text helpers live below both content and matching (no import loop);
+# matching code keeps importing them from here.
+from antenne.bot.text import (
+    _AMPERSAND_ABBREVIATION,  # the same rule as normalise's
+    MAX_QUESTION_CHARS,
+    clean_question,
+    fold,
+    normalise,
+    stopwords,
+    strip_markup,
+    tokens,
+)
 
 _APOSTROPHES = str.maketrans("", "", "’'`´")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -81,12 +34,6 @@ def plain_tokens(text: str) -> list[str]:
     if "&" in text:
         text = _AMPERSAND_ABBREVIATION.sub(r"\1\2", text)
     return _WORD.findall(text.translate(_APOSTROPHES))
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    raw = resources.files("antenne.bot.matching").joinpath("stopwords_nl.txt").read_text(encoding="utf-8")
-    return frozenset(fold(word) for line in raw.splitlines() if (word := line.split("#", 1)[0].strip()))
 
 
 _ENGLISH_MARKERS = frozenset(
@@ -136,3 +83,16 @@ def looks_english(text: str) -> bool:
     english = sum(1 for w in words if w in _ENGLISH_MARKERS)
     dutch = sum(1 for w in words if w in stopwords())
     return english >= 2 and english > dutch
+
+
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "clean_question",
+    "fold",
+    "looks_english",
+    "normalise",
+    "plain_tokens",
+    "stopwords",
+    "strip_markup",
+    "tokens",
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from antenne.bot.errors import StoreUnavailable
 from antenne.bot.store.urls import DatabaseUrlError, sqlalchemy_url
 from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,6 +43,18 @@ def utc_now() -> datetime:
 def safe_url(url: str) -> str:
     """For logs: never the password."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def unreachable(url: str, exc: BaseException) -> StoreUnavailable:
+    """One readable line for every command: which database (no password) and the driver's own reason."""
+    reason = getattr(exc, "orig", None) or exc
+    lines = str(reason).strip().splitlines()
+    # SQLAlchemy's asyncpg adapter prefixes the driver's class: "<class 'asyncpg…'>: role … does not exist".
+    detail = re.sub(r"^<class '[^']+'>:\s*", "", lines[0])[:300] if lines else type(reason).__name__
+    password = make_url(url).password
+    if password:
+        detail = detail.replace(str(password), "***")
+    return StoreUnavailable(f"De database is niet bereikbaar ({safe_url(url)}): {detail}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -115,6 +129,19 @@ class Database:
     ) -> Insert:
         """INSERT `values`, or UPDATE the row with the same `key` (only if `where` holds)."""
         statement = self._dialect.insert(table).values(**values)
+        return statement.on_conflict_do_update(index_elements=list(key), set_=update, where=where)
+
+    def upsert_many(
+        self,
+        table: Table,
+        rows: list[dict[str, Any]],
+        *,
+        key: tuple[str, ...],
+        update: dict[str, Any],
+        where: Any = None,
+    ) -> Insert:
+        """`upsert` for many rows in one statement; the rows' keys must differ."""
+        statement = self._dialect.insert(table).values(rows)
         return statement.on_conflict_do_update(index_elements=list(key), set_=update, where=where)
 
     @property

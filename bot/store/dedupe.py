@@ -1,11 +1,13 @@
-"""Platform event ids already handled, shared by every replica, with a time-to-live.
+"""Event ids already handled, shared by every replica, with a time-to-live.
 
-Slack retries an event it saw no 200 for within 3 seconds, and may deliver it
-again after a network fault, possibly to another replica.
+A platform may deliver an event again when it saw no acknowledgement in time, or
+after a network fault, possibly to another replica. Keys are checked a batch at a
+time in one statement, so a burst costs a few round trips, not one per event.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Protocol
 
@@ -14,11 +16,12 @@ from antenne.bot.store.schema import event_dedupe
 from sqlalchemy import delete
 
 DEFAULT_TTL = timedelta(hours=1)
+EventKey = tuple[str, str]  # (scope, key), e.g. (workspace, event id)
 
 
 class Deduplicator(Protocol):
-    async def first_delivery(self, scope: str, key: str) -> bool:
-        """True the first time (scope, key) is seen within the TTL, False after."""
+    async def first_deliveries(self, keys: Iterable[EventKey]) -> set[EventKey]:
+        """The keys seen for the first time within the TTL; all are remembered from now on."""
         ...
 
 
@@ -28,19 +31,27 @@ class EventDedupe:
         self._ttl = ttl
 
     async def first_delivery(self, scope: str, key: str) -> bool:
+        """True the first time (scope, key) is seen within the TTL, False after."""
+        return bool(await self.first_deliveries([(scope, key)]))
+
+    async def first_deliveries(self, keys: Iterable[EventKey]) -> set[EventKey]:
+        stored = {(scope[:64], key[:255]): (scope, key) for scope, key in keys}
+        if not stored:
+            return set()
         now = self._db.clock()
-        # One statement: insert the key, or take over its row if that has expired.
-        # Either way one row is written; a live key writes none.
         expires_at = now + self._ttl
-        statement = self._db.upsert(
+        # One statement: insert every key, or take over a row that has expired. Rows
+        # written come back; a live key writes nothing and does not come back.
+        statement = self._db.upsert_many(
             event_dedupe,
-            {"scope": scope[:64], "key": key[:255], "expires_at": expires_at},
+            [{"scope": scope, "key": key, "expires_at": expires_at} for scope, key in stored],
             key=("scope", "key"),
             update={"expires_at": expires_at},
             where=event_dedupe.c.expires_at <= now,
-        )
+        ).returning(event_dedupe.c.scope, event_dedupe.c.key)
         async with self._db.engine.begin() as connection:
-            return (await connection.execute(statement)).rowcount == 1
+            written = (await connection.execute(statement)).all()
+        return {stored[(row.scope, row.key)] for row in written}
 
     async def purge(self) -> int:
         async with self._db.engine.begin() as connection:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from antenne.bot.service import Feedback
+from antenne.bot.feedback import Feedback
 from antenne.bot.store.store import Store
 
 log = logging.getLogger("antenne.store")

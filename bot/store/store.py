@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Protocol
 
-from antenne.bot.config import Settings
 from antenne.bot.store.database import Clock, Database, utc_now
 from antenne.bot.store.dedupe import EventDedupe
 from antenne.bot.store.feedback import FeedbackRepository, UnansweredRepository
@@ -13,6 +13,13 @@ from antenne.bot.store.references import ReferenceStore
 from antenne.bot.store.subscriptions import SubscriptionRepository
 
 DEFAULT_UNANSWERED_RETENTION = timedelta(days=30)
+
+
+class StoreSettings(Protocol):
+    """What the store reads of the settings (bot/config.py), without importing them back."""
+
+    store_url: str
+    unanswered_retention_days: int
 
 
 class Store:
@@ -32,7 +39,7 @@ class Store:
         self.references = ReferenceStore(self.db)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Store:
+    def from_settings(cls, settings: StoreSettings) -> Store:
         return cls(settings.store_url, unanswered_retention=timedelta(days=settings.unanswered_retention_days))
 
     async def start(self) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from antenne.bot.digest.slots import Slot
+from antenne.bot.places import Place
+from antenne.bot.slots import Slot
 from antenne.bot.store.database import Database
 from antenne.bot.store.schema import subscriptions
 from sqlalchemy import select, update
@@ -17,20 +17,10 @@ from sqlalchemy.engine import Row
 
 class InactiveReason(StrEnum):
     UNSUBSCRIBED = "unsubscribed"  # someone turned it off
-    NOT_IN_CHANNEL = "not_in_channel"  # Slack: the bot must be invited first
-    CHANNEL_NOT_FOUND = "channel_not_found"  # Slack: the channel is gone
-    ARCHIVED = "is_archived"  # Slack
-    REMOVED = "bot_removed"  # Teams: 403/404, the bot was removed from the conversation
-
-
-@dataclass(frozen=True)
-class Place:
-    """A conversation the bot can post to, as the adapter saw it."""
-
-    platform: str  # "slack" or "teams"
-    workspace: str  # Slack team id or Teams tenant id
-    channel: str  # Slack channel id or Teams conversation id
-    reference: Mapping[str, Any]  # what the adapter needs to post there later
+    NOT_IN_CHANNEL = "not_in_channel"  # the bot must be invited into the channel first
+    CHANNEL_NOT_FOUND = "channel_not_found"  # the channel is gone
+    ARCHIVED = "is_archived"  # the channel was archived
+    REMOVED = "bot_removed"  # the bot was removed from the conversation
 
 
 @dataclass(frozen=True)

@@ -130,3 +130,14 @@ class FakeConnector:
             body = {"error": {"code": "Failure", "message": "scripted"}}
             return web.json_response(body, status=status, headers=headers)
         return web.json_response({"id": f"reply-{len(self.replies)}"})
+
+
+def teams_platform(environ: dict[str, str]):
+    """The Teams platform from these variables, its outbound tokens from StaticCredentialFactory."""
+    from antenne.adapters.teams.platform import TeamsPlatform
+    from antenne.adapters.teams.settings import TeamsSettings
+    from antenne.bot.config import EnvReader
+
+    settings = TeamsSettings.read(EnvReader(environ))
+    assert settings is not None
+    return TeamsPlatform(settings, StaticCredentialFactory())

@@ -48,6 +48,9 @@ class FakeSlack:
         self.responses: list[Call] = []
         self._scripts: dict[str, deque[tuple[int, dict[str, Any], dict[str, str]]]] = defaultdict(deque)
         self._channel_errors: dict[str, str] = {}
+        self._channel_limits: dict[str, deque[int]] = defaultdict(deque)
+        self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
+        self.ack_times: dict[str, float] = {}  # envelope id -> loop time its ack arrived
         self._socket: web.WebSocketResponse | None = None
         self.socket_acks: list[dict[str, Any]] = []
         self._socket_ready = asyncio.Event()
@@ -89,6 +92,10 @@ class FakeSlack:
         """Every chat.postMessage to `channel` fails with `error`, as Slack does for a gone channel."""
         self._channel_errors[channel] = error
 
+    def rate_limit_channel(self, channel: str, retry_after: int, times: int = 1) -> None:
+        """The next `times` chat.postMessage calls to `channel` answer 429 with this Retry-After."""
+        self._channel_limits[channel].extend([retry_after] * times)
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -108,6 +115,14 @@ class FakeSlack:
         else:
             data = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
         self.calls.append(Call(method, data, dict(request.headers)))
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
+        limits = self._channel_limits.get(str(data.get("channel"))) if method == "chat.postMessage" else None
+        if limits:
+            retry_after = str(limits.popleft())
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": retry_after}
+            )
         if self._scripts[method]:
             status, body, headers = self._scripts[method].popleft()
             return web.json_response(body, status=status, headers=headers)
@@ -135,13 +150,29 @@ class FakeSlack:
         self._socket_ready.set()
         async for message in socket:
             if message.type == WSMsgType.TEXT:
-                self.socket_acks.append(json.loads(message.data))
+                ack = json.loads(message.data)
+                self.socket_acks.append(ack)
+                self.ack_times.setdefault(str(ack.get("envelope_id")), asyncio.get_running_loop().time())
         return socket
 
-    async def push_event(self, envelope_id: str, payload: dict[str, Any], kind: str = "events_api") -> None:
-        """Deliver an envelope over the Socket Mode websocket, as Slack does."""
-        await asyncio.wait_for(self._socket_ready.wait(), 5)
+    async def push_event(
+        self, envelope_id: str, payload: dict[str, Any], kind: str = "events_api", timeout: float = 5
+    ) -> float:
+        """Deliver an envelope over the Socket Mode websocket, as Slack does; returns the loop time it was sent."""
+        await asyncio.wait_for(self._socket_ready.wait(), timeout)
         assert self._socket is not None
+        sent = asyncio.get_running_loop().time()
         await self._socket.send_json(
             {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": False}
         )
+        return sent
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 10) -> float:
+        """The loop time the ack for `envelope_id` arrived."""
+
+        async def acked() -> float:
+            while envelope_id not in self.ack_times:
+                await asyncio.sleep(0.01)
+            return self.ack_times[envelope_id]
+
+        return await asyncio.wait_for(acked(), timeout)
