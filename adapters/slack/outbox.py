@@ -5,10 +5,8 @@ Each answer is posted by its own task; a 429 pauses only its (workspace, channel
 until Slack said to come back, while answers to other channels go on. The answer
 workers never wait for Slack: they hand the post over and take the next event.
 
-This is the hot path under a burst, so it calls chat.postMessage with the shared
-aiohttp session directly: slack_sdk's client costs about three times the CPU
-per call (argument checks, its retry machinery, response wrapping), and the
-rate limit is handled here anyway.
+Posts go through slack_sdk's client, whose own 429 handler is left out: it would
+sleep inside the call, holding a posting slot while other channels wait.
 """
 
 from __future__ import annotations
@@ -19,9 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import aiohttp
 from antenne.adapters.slack.blocks import fallback_text, render_blocks
+from antenne.adapters.slack.digest import api_error
 from antenne.bot.answers.model import Answer
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 log = logging.getLogger("antenne.slack")
 
@@ -60,18 +60,13 @@ def retry_after(header: str | None) -> float:
 class Outbox:
     def __init__(
         self,
-        api_url: str,
-        token: str,
+        client: AsyncWebClient,
         *,
         concurrency: int = 32,
         attempts: int = 4,
-        timeout: float = 30.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._url = api_url.rstrip("/") + "/chat.postMessage"
-        self._headers = {"Authorization": f"Bearer {token}"}
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self.session: aiohttp.ClientSession | None = None  # set when the platform opens
+        self._client = client
         self._slots = asyncio.Semaphore(concurrency)
         self._attempts = attempts
         self._monotonic = monotonic
@@ -129,19 +124,24 @@ class Outbox:
         return False
 
     async def _call(self, post: Post) -> None:
-        if self.session is None:
-            raise RuntimeError("the platform opens the session before anything is posted")
-        body: dict[str, object] = {
-            "channel": post.channel,
-            "blocks": render_blocks(post.answer),
-            "text": fallback_text(post.answer),
-        }
-        if post.thread_ts:
-            body["thread_ts"] = post.thread_ts
-        async with self.session.post(self._url, json=body, headers=self._headers, timeout=self._timeout) as response:
-            if response.status == 429:
-                raise RateLimited(retry_after(response.headers.get("Retry-After")))
-            result = await response.json(content_type=None) if response.status < 500 else {}
-        if not isinstance(result, dict) or not result.get("ok"):
-            error = str(result.get("error", "")) if isinstance(result, dict) else ""
-            raise PostFailed(error or f"http_{response.status}")
+        try:
+            await self._client.chat_postMessage(
+                channel=post.channel,
+                thread_ts=post.thread_ts,
+                blocks=render_blocks(post.answer),
+                text=fallback_text(post.answer),
+            )
+        except SlackApiError as exc:
+            error, status = api_error(exc)
+            if status == 429:
+                headers = getattr(exc.response, "headers", None) or {}
+                raise RateLimited(retry_after(_header(headers, "retry-after"))) from None
+            raise PostFailed(error or f"http_{status}") from None
+
+
+def _header(headers: dict[str, object], name: str) -> str | None:
+    """slack_sdk keeps the server's spelling of header names, and sometimes a list of values."""
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value[0] if isinstance(value, list) else value)
+    return None

@@ -8,7 +8,7 @@ import time
 import aiohttp
 from aiohttp import web
 from antenne.adapters.platform import Core
-from antenne.adapters.slack.digest import SlackDigestSender
+from antenne.adapters.slack.digest import POST_TIMEOUT, SlackDigestSender
 from antenne.adapters.slack.dispatch import AckFirstDispatcher
 from antenne.adapters.slack.http import RequestVerifier, slack_events_handler
 from antenne.adapters.slack.listeners import PLATFORM, build_slack_app
@@ -34,7 +34,7 @@ class SlackPlatform:
         # Answers handle 429 themselves, per channel (adapters/slack/outbox.py); the
         # digest sender makes its own client that waits out a 429 (adapters/slack/digest.py).
         self.client = self._client(AsyncConnectionErrorRetryHandler())
-        self.outbox = Outbox(settings.api_url, settings.bot_token)
+        self.outbox = Outbox(self.client)
         self._session: aiohttp.ClientSession | None = None
         self._dispatcher: AckFirstDispatcher | None = None
         self._link: SocketModeLink | None = None
@@ -64,8 +64,9 @@ class SlackPlatform:
 
     async def open(self) -> DigestSender:
         # slack_sdk opens a new connection (and TLS handshake) per call unless given a session.
-        self._session = aiohttp.ClientSession()
-        self.client.session = self.outbox.session = self._session
+        # With a session, slack_sdk leaves the timeout to it: keep Slack's own 30 s, not aiohttp's 300 s.
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=POST_TIMEOUT))
+        self.client.session = self._session
         return SlackDigestSender(self.client, min_interval=self.settings.digest_interval)
 
     async def start(self) -> None:
