@@ -72,8 +72,8 @@ class Conversation:
         if DigestDesk.is_command(turn.text):
             return await self._digest(turn)
         if turn.did is Did.COMMAND:
-            return self.antenne.slash(turn.text, command=turn.words.command)
-        return self.antenne.reply(turn.text, command=turn.words.command)
+            return self.antenne.slash(turn.text, command=turn.words.command, digest=turn.words.digest)
+        return self.antenne.reply(turn.text, command=turn.words.command, digest=turn.words.digest)
 
     async def _click(self, turn: Turn) -> Answer:
         if not DigestDesk.is_off_button(turn.text):

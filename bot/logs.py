@@ -29,17 +29,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(event, ensure_ascii=False, default=str)
 
 
-# SDKs that log whole request and response bodies (user text, tokens) at DEBUG/INFO.
-CHATTY_LIBRARIES = (
-    "slack_sdk", "slack_bolt", "botbuilder", "botframework", "msal", "aiohttp.access", "urllib3",
-    # Database drivers: their debug logs quote SQL parameters and rows, such as a stored
-    # (redacted) question or a channel id.
-    "alembic", "sqlalchemy", "aiosqlite", "asyncpg",
-)  # fmt: skip
+# Libraries that log whole request and response bodies (user text, tokens) at DEBUG/INFO.
+# Database drivers: their debug logs quote SQL parameters and rows, such as a stored
+# (redacted) question or a channel id. Each platform adapter adds its own SDKs.
+_chatty_libraries = {"aiohttp.access", "urllib3", "alembic", "sqlalchemy", "aiosqlite", "asyncpg"}
 
 
 def is_chatty(name: str) -> bool:
-    return any(name == library or name.startswith(library + ".") for library in CHATTY_LIBRARIES)
+    return any(name == library or name.startswith(library + ".") for library in _chatty_libraries)
 
 
 class QuietLibraries(logging.Filter):
@@ -53,9 +50,10 @@ class QuietLibraries(logging.Filter):
         return record.levelno >= logging.WARNING or not is_chatty(record.name)
 
 
-def quiet_libraries() -> None:
-    """Keep platform SDKs and database drivers at WARNING whatever our own level: their debug logs quote data."""
-    for name in CHATTY_LIBRARIES:
+def quiet_libraries(*names: str) -> None:
+    """Keep these libraries (and the drivers above) at WARNING whatever our own level: their debug logs quote data."""
+    _chatty_libraries.update(names)
+    for name in _chatty_libraries:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

@@ -116,17 +116,17 @@ class Antenne:
 
     # -- typed commands ------------------------------------------------------------
 
-    def reply(self, text: str, *, command: str = "tip") -> Answer:
+    def reply(self, text: str, *, command: str = "tip", digest: str | None = "digest") -> Answer:
         """A chat message: 'tip [onderwerp]', 'help', or a question."""
         cleaned = clean_question(text, self.matcher.max_question_chars)
         word, _, rest = cleaned.partition(" ")
         if fold(word) in HELP_WORDS and not rest:
-            return self.help(command)
+            return self.help(command, digest)
         if fold(word) == "tip":
             return self.tip(rest)
         return self.ask(cleaned)
 
-    def slash(self, text: str, *, command: str = "/tip") -> Answer:
+    def slash(self, text: str, *, command: str = "/tip", digest: str | None = "/tip digest") -> Answer:
         """`/tip`, `/tip help`, `/tip <onderwerp>` or `/tip <vraag>`.
 
         A topic is a few words; a real question (a question mark, or four or more
@@ -134,7 +134,7 @@ class Antenne:
         """
         cleaned = clean_question(text, self.matcher.max_question_chars)
         if fold(cleaned) in HELP_WORDS:
-            return self.help(command)
+            return self.help(command, digest)
         if "?" in cleaned or len(content_words(cleaned)) >= QUESTION_MIN_WORDS:
             return self.ask(cleaned)
         return self.tip(cleaned)
@@ -145,8 +145,8 @@ class Antenne:
 
     # -- /tip ----------------------------------------------------------------------
 
-    def help(self, command: str = "/tip") -> Answer:
-        return compose.help_answer(self.kb, command)
+    def help(self, command: str = "/tip", digest: str | None = "/tip digest") -> Answer:
+        return compose.help_answer(self.kb, command, digest)
 
     def tip(self, topic: str = "", *, exclude: tuple[str, ...] = ()) -> Answer:
         """A random tip, one for an audience, or the best tip on a topic."""

@@ -59,11 +59,7 @@ def welcome() -> str:
 
 def chat_help(antenne: Antenne) -> Answer:
     """The bot's help without what only a channel can do (the digest), plus the terminal's shortcuts."""
-    full = antenne.help("tip")
-    sections = tuple(
-        dataclasses.replace(s, bullets=tuple(b for b in s.bullets if "digest" not in b.lower())) for s in full.sections
-    )
-    return dataclasses.replace(full, sections=sections, intro=CHAT_HELP, actions=())
+    return dataclasses.replace(antenne.help("tip", digest=None), intro=CHAT_HELP, actions=())
 
 
 def numbered(answer: Answer) -> Answer:
@@ -100,7 +96,7 @@ class Session:
             return button
         if lowered in ("+", "-"):
             return notice("Feedback", "Waarover? Stel eerst een vraag; '+' of '-' gaat over het laatste antwoord.")
-        return self.antenne.reply(typed, command="tip")
+        return self.antenne.reply(typed, command="tip", digest=None)
 
     def _button(self, typed: str) -> Answer | None:
         """The answer to pressing a button of the last answer by its shortcut or number; None: not a button."""

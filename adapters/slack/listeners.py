@@ -17,7 +17,6 @@ from antenne.adapters.slack.markup import plain_text
 from antenne.adapters.slack.outbox import Outbox, Post
 from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.conversation import Conversation, Did, Turn, Words
-from antenne.bot.logs import quiet_libraries
 from antenne.bot.places import Place
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -121,7 +120,6 @@ class SlackListeners:
 
 
 def build_slack_app(conversation: Conversation, client: AsyncWebClient, outbox: Outbox) -> AsyncApp:
-    quiet_libraries()
     bolt_logger = logging.getLogger("antenne.slack.bolt")
     bolt_logger.setLevel(logging.ERROR)  # bolt's warnings can quote whole payloads
     app = AsyncApp(

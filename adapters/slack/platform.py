@@ -17,12 +17,16 @@ from antenne.adapters.slack.settings import SlackSettings
 from antenne.adapters.slack.socket_mode import SocketModeLink
 from antenne.bot.config import EnvReader
 from antenne.bot.digest.delivery import DigestSender
+from antenne.bot.logs import quiet_libraries
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
 log = logging.getLogger("antenne.slack")
+
+# slack_sdk and bolt log whole request and response bodies at DEBUG.
+quiet_libraries("slack_sdk", "slack_bolt")
 
 
 class SlackPlatform:

@@ -13,10 +13,14 @@ from antenne.adapters.teams.http import build_authentication, teams_messages_han
 from antenne.adapters.teams.settings import TeamsSettings
 from antenne.bot.config import EnvReader
 from antenne.bot.digest.delivery import DigestSender
+from antenne.bot.logs import quiet_libraries
 from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
 log = logging.getLogger("antenne.teams")
+
+# botbuilder and msal log whole activities and token responses at DEBUG.
+quiet_libraries("botbuilder", "botframework", "msal")
 
 
 class TeamsPlatform:

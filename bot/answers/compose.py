@@ -217,8 +217,16 @@ def empty_answer(kb: KnowledgeBase) -> Answer:
     )
 
 
-def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
-    digest = f"{command} digest" if command.startswith("/") else "digest"  # Teams has no slash commands
+def help_answer(kb: KnowledgeBase, command: str = "/tip", digest: str | None = "/tip digest") -> Answer:
+    """`digest` is how the platform's people start a digest command; None where there is no digest."""
+    digest_usage = (
+        (
+            f"{digest} aan: elke week de casus en tip van de week in dit kanaal "
+            f"(ook '{digest} aan vr 16:00', '{digest} uit' en '{digest} status').",
+        )
+        if digest
+        else ()
+    )
     return Answer(
         kind=AnswerKind.HELP,
         title="Wat Antenne voor je kan doen",
@@ -232,8 +240,7 @@ def help_answer(kb: KnowledgeBase, command: str = "/tip") -> Answer:
                     f"{command}: een willekeurige tip.",
                     f"{command} <onderwerp>: een tip over een onderwerp, bijvoorbeeld '{command} tegenspraak'.",
                     f"{command} ambtenaar, topambtenaar of bestuurder: een tip voor die doelgroep.",
-                    f"{digest} aan: elke week de casus en tip van de week in dit kanaal "
-                    f"(ook '{digest} aan vr 16:00', '{digest} uit' en '{digest} status').",
+                    *digest_usage,
                 ),
             ),
             Section(

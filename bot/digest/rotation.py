@@ -1,7 +1,7 @@
 """Which case and tip a channel gets next: everything once before anything twice.
 
 Each channel walks the content in its own stable order (a hash of channel and
-item id), so neighbouring teams do not discuss the same case in the same week,
+item id), so neighbouring groups do not discuss the same case in the same week,
 and newly added content joins the rotation at once (it has been sent 0 times).
 """
 
