@@ -7,7 +7,6 @@ inside the commands that need them, so `antenne ask` starts fast.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -164,6 +163,8 @@ async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[str]
 
 def _run_with_store(work: Callable[[Store], Awaitable[str]]) -> int:
     try:
+        import asyncio  # only the store commands need it; `antenne ask` starts faster without
+
         print(asyncio.run(_with_store(settings_or_exit(), work)))
     except OSError as exc:  # asyncpg and aiosqlite report an unreachable database this way
         print(f"De database is niet bereikbaar: {exc}", file=sys.stderr)

@@ -33,11 +33,10 @@ class WholeTextIndex:
         # Never negative: a word most items share must not count against an item (tiny corpora).
         floor = max(0.0, EPSILON * (sum(idf.values()) / len(idf))) if idf else 0.0
         self.postings: dict[str, list[tuple[int, float]]] = {}
+        norm = [K1 * (1 - B + B * length / average) for length in lengths]  # per item, computed once
         for word, found in raw.items():
             weight = idf[word] if idf[word] > 0 else floor
-            scored = [
-                (doc, weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[doc] / average))) for doc, tf in found
-            ]
+            scored = [(doc, weight * tf * (K1 + 1) / (tf + norm[doc])) for doc, tf in found]
             if len(scored) > MAX_POSTINGS:
                 scored = heapq.nlargest(MAX_POSTINGS, scored, key=itemgetter(1))
             self.postings[word] = scored
