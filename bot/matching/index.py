@@ -8,7 +8,6 @@ not to the size of the knowledge base.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -57,8 +56,8 @@ class TopicIndex:
         self.unknown_idf = math.log(1 + (n - 1 + 0.5) / 1.5)  # as rare as a word seen once
         self.postings: dict[str, list[tuple[int, float, bool]]] = {}
         for term, found in raw.items():
-            if len(found) > MAX_POSTINGS:
-                found = heapq.nlargest(MAX_POSTINGS, found, key=itemgetter(1))
+            if len(found) > MAX_POSTINGS:  # what heapq.nlargest would keep, sorted in C
+                found = sorted(found, key=itemgetter(1), reverse=True)[:MAX_POSTINGS]
             idf = self.idf[term]
             self.postings[term] = [(doc, idf * saturated, strong) for doc, saturated, strong in found]
 
