@@ -385,7 +385,8 @@ class Matcher:
         self, doc: int, score: float, query: AnalysedQuery, matched: list[MatchedWord], audience: Audience | None
     ) -> Result:
         topic = self._topics[doc]
-        matched = [replace(m, in_item=self.analyzer.content_form(m.in_item)) for m in matched]
+        form = self.analyzer.content_form
+        matched = [MatchedWord(m.asked, m.matched, m.via, form(m.in_item)) for m in matched]
         if isinstance(topic, Case):
             return Result(topic.id, "case", None, topic.title, round(score, 4), topic.id, tuple(matched))
         tip = self.best_tip(topic, query, audience=audience)
