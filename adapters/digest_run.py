@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from antenne.bot.cli import knowledge_base_or_exit
 from antenne.bot.config import Settings
+from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.digest.delivery import DigestSender
 from antenne.bot.digest.scheduler import DigestScheduler, RunSummary
 from antenne.bot.logs import setup_logging
@@ -32,7 +32,7 @@ def describe(summary: RunSummary) -> str:
 
 
 async def _run_now(settings: Settings) -> RunSummary:
-    kb = knowledge_base_or_exit(settings.content_dir)
+    kb = load_knowledge_base(settings.content_dir)
     store = Store.from_settings(settings)
     await store.start()
     senders: dict[str, DigestSender] = {}

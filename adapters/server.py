@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from antenne.bot.cli import knowledge_base_or_exit
 from antenne.bot.config import Settings
+from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.digest.delivery import DigestSender
 from antenne.bot.digest.desk import DigestDesk, default_slot
 from antenne.bot.digest.scheduler import DigestScheduler
@@ -246,7 +246,7 @@ def serve(settings: Settings) -> int:
     store = Store.from_settings(settings)
     recorder = Recorder(store)
     antenne = Antenne(
-        knowledge_base_or_exit(settings.content_dir),
+        load_knowledge_base(settings.content_dir),
         max_question_chars=settings.max_question_chars,
         on_feedback=recorder.feedback,
         on_unanswered=recorder.unanswered if settings.log_unanswered else None,

@@ -1,5 +1,5 @@
 """`python -m antenne`: the same command as the installed `antenne` script."""
 
-from antenne.adapters.cli import main
+from antenne.cli.main import main
 
 raise SystemExit(main())

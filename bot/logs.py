@@ -32,12 +32,29 @@ class JsonFormatter(logging.Formatter):
 # SDKs that log whole request and response bodies (user text, tokens) at DEBUG/INFO.
 CHATTY_LIBRARIES = (
     "slack_sdk", "slack_bolt", "botbuilder", "botframework", "msal", "aiohttp.access", "urllib3",
-    "alembic", "sqlalchemy",  # SQL logs would carry parameters such as question text
+    # Database drivers: their debug logs quote SQL parameters and rows, such as a stored
+    # (redacted) question or a channel id.
+    "alembic", "sqlalchemy", "aiosqlite", "asyncpg",
 )  # fmt: skip
 
 
+def is_chatty(name: str) -> bool:
+    return any(name == library or name.startswith(library + ".") for library in CHATTY_LIBRARIES)
+
+
+class QuietLibraries(logging.Filter):
+    """Drop the chatty libraries' records below WARNING at the handler.
+
+    Their levels are set too, but a library may set its own later (SQLAlchemy's
+    `echo` does): the filter holds whatever happens to the loggers.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not is_chatty(record.name)
+
+
 def quiet_libraries() -> None:
-    """Keep platform SDKs at WARNING whatever our own level: their debug logs quote messages."""
+    """Keep platform SDKs and database drivers at WARNING whatever our own level: their debug logs quote data."""
     for name in CHATTY_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -45,6 +62,7 @@ def quiet_libraries() -> None:
 def setup_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(QuietLibraries())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

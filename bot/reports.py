@@ -11,8 +11,9 @@ from datetime import datetime
 
 from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.digest.compose import when
+from antenne.bot.digest.scheduler import next_post
 from antenne.bot.store.feedback import FrequentQuestion, ItemVotes
-from antenne.bot.store.ledger import LedgerEntry
+from antenne.bot.store.ledger import LedgerEntry, LedgerStatus
 from antenne.bot.store.subscriptions import Subscription
 
 STATUS_WORD = {
@@ -22,6 +23,22 @@ STATUS_WORD = {
     "is_archived": "gearchiveerd",
     "bot_removed": "bot verwijderd",
 }
+# A ledger row's state in the operator's table: short, Dutch, and what to do about it.
+LEDGER_WORD = {
+    LedgerStatus.SENT: "geplaatst",
+    LedgerStatus.CLAIMED: "bezig of onderbroken",
+    LedgerStatus.DEFERRED: "uitgesteld",
+    LedgerStatus.FAILED: "mislukt",
+    LedgerStatus.UNKNOWN: "onbekend (controleer het kanaal)",
+}
+
+
+def last_digest(entry: LedgerEntry | None) -> str:
+    """'2026-W48 mislukt (http_500)': the week, its state in Dutch and the platform's reason."""
+    if entry is None:
+        return "-"
+    reason = f" ({entry.reason})" if entry.reason and entry.status is not LedgerStatus.SENT else ""
+    return f"{entry.iso_week} {LEDGER_WORD[entry.status]}{reason}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -34,12 +51,16 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def subscriptions_table(subscriptions: Sequence[Subscription], last: dict[int, LedgerEntry], now: datetime) -> str:
+def subscriptions_table(subscriptions: Sequence[Subscription], ledger: Sequence[LedgerEntry], now: datetime) -> str:
+    """One row per subscription; `ledger` is every row, ordered by slot (the last one per subscription wins)."""
     if not subscriptions:
         return "Nog geen abonnementen. Zet de digest aan met '/tip digest aan' (Slack) of 'digest aan' (Teams)."
+    last = {entry.subscription_id: entry for entry in ledger}
+    weeks: dict[int, set[str]] = {}
+    for entry in ledger:
+        weeks.setdefault(entry.subscription_id, set()).add(entry.iso_week)
     rows = []
     for s in subscriptions:
-        entry = last.get(s.id)
         status = "actief" if s.active else STATUS_WORD.get(s.inactive_reason or "", "inactief")
         rows.append(
             (
@@ -49,8 +70,8 @@ def subscriptions_table(subscriptions: Sequence[Subscription], last: dict[int, L
                 s.place.channel,
                 s.slot.describe().removeprefix("elke "),
                 status,
-                when(s.slot.next_after(now), s.slot) if s.active else "-",
-                f"{entry.iso_week} {entry.status.value}" if entry else "-",
+                when(next_post(s.slot, now, weeks.get(s.id, set())), s.slot) if s.active else "-",
+                last_digest(last.get(s.id)),
             )
         )
     header = ("id", "platform", "werkruimte", "kanaal", "moment", "status", "volgende", "laatste")
@@ -69,8 +90,15 @@ def title_of(kb: KnowledgeBase, item_id: str) -> str:
 
 
 def feedback_report(
-    kb: KnowledgeBase, votes: Sequence[ItemVotes], questions: Sequence[FrequentQuestion] | None, retention_days: int
+    kb: KnowledgeBase,
+    votes: Sequence[ItemVotes],
+    questions: Sequence[FrequentQuestion],
+    retention_days: int,
+    *,
+    collecting: bool,
 ) -> str:
+    """Votes, and the unanswered questions the store holds; `collecting` says whether this
+    configuration keeps new ones (the server may have kept some under another setting)."""
     parts = ["Feedback per onderwerp (meeste duimpjes omlaag eerst)"]
     if votes:
         ordered = sorted(votes, key=lambda v: (-v.down, -v.up, v.item_id))
@@ -83,13 +111,8 @@ def feedback_report(
     else:
         parts.append("Nog geen feedback ontvangen.")
     parts.append("")
-    if questions is None:
-        parts.append(
-            "Onbeantwoorde vragen worden niet bewaard. "
-            "Zet ANTENNE_LOG_UNANSWERED=aan om te zien welke content ontbreekt."
-        )
-    elif not questions:
-        parts.append(f"Geen onbeantwoorde vragen in de laatste {retention_days} dagen.")
+    if not questions:
+        parts.append(f"Geen onbeantwoorde vragen bewaard in de laatste {retention_days} dagen.")
     else:
         parts.append(
             f"Meest gestelde onbeantwoorde vragen (laatste {retention_days} dagen, persoonsgegevens weggelaten)"
@@ -99,6 +122,13 @@ def feedback_report(
                 ("aantal", "laatst", "vraag"),
                 [(str(q.count), q.last_asked.date().isoformat(), q.question) for q in questions],
             )
+        )
+    if not collecting:
+        parts.append(
+            "Let op: met deze instellingen bewaart Antenne geen nieuwe onbeantwoorde vragen "
+            "(ANTENNE_LOG_UNANSWERED staat uit). Wat hierboven staat, bewaarde een server met die instelling aan."
+            if questions
+            else "ANTENNE_LOG_UNANSWERED staat uit: zet het aan op de server om te zien welke content ontbreekt."
         )
     return "\n".join(parts)
 

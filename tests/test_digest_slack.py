@@ -217,3 +217,99 @@ async def test_a_broken_database_gets_a_polite_reply_and_the_bot_keeps_answering
     await slack.event(mention("raadslid belt me over een budget, wat nu?"))
     [call] = await slack.fake.wait_for("chat.postMessage")
     assert "duurzaamheidsbudget" in all_text(call.data["blocks"])
+
+
+class SlowOrBrokenSlack:
+    """A loopback Slack whose chat.postMessage is slow or fails with an HTML page, as a proxy would."""
+
+    def __init__(self, mode: str, delay: float = 0.0) -> None:
+        from aiohttp import web
+
+        self.mode, self.delay, self.posts = mode, delay, 0
+        self.app = web.Application()
+        self.app.router.add_post("/api/chat.postMessage", self._post)
+
+    async def _post(self, request):
+        import asyncio
+
+        from aiohttp import web
+
+        self.posts += 1
+        await request.read()
+        if self.mode == "html500":
+            return web.Response(status=500, text="<html><body>Internal Server Error</body></html>",
+                                content_type="text/html")  # fmt: skip
+        await asyncio.sleep(self.delay)  # Slack got it, and answers too late
+        return web.json_response({"ok": True, "ts": "1.000100"})
+
+    async def start(self) -> str:
+        self.runner, port = await start_app(self.app)
+        return f"http://127.0.0.1:{port}/api/"
+
+
+def slack_client_for(base_url: str):
+    import aiohttp
+    from antenne.adapters.server import slack_client
+
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": base_url})
+    client = slack_client(settings)
+    client.session = aiohttp.ClientSession()  # as the server does: its default timeout is 300 s
+    return client
+
+
+async def test_a_post_that_times_out_is_unknown_and_never_posted_twice(kb, sqlite_store):
+    from antenne.adapters.slack.digest import SlackDigestSender
+    from antenne.bot.digest.scheduler import DigestScheduler
+
+    slow = SlowOrBrokenSlack("slow", delay=3.0)
+    client = slack_client_for(await slow.start())
+    sender = SlackDigestSender(client, min_interval=0, timeout=1)
+    scheduler = DigestScheduler(kb, sqlite_store, {"slack": sender}, clock=sqlite_store.db.clock)
+    await sqlite_store.subscriptions.subscribe(slack_place("C0TRAAG"), Slot(0, 9, 0))
+    sqlite_store.db.clock.set(MONDAY_SLOT)
+    try:
+        started = time.monotonic()
+        summary = await scheduler.run_due()
+        assert time.monotonic() - started < 2.5  # the sender's timeout, not the session's 300 s
+        [(reason, count)] = summary.unknown.items()
+        assert reason.startswith("timeout:") and count == 1 and summary.sent == 0
+        entry = await sqlite_store.ledger.entry(1, "2026-W48")
+        assert entry.status.value == "unknown"
+        for hours in (1, 5, 11):  # within the grace period: retries would post again; there are none
+            sqlite_store.db.clock.set(MONDAY_SLOT)
+            sqlite_store.db.clock.advance(hours=hours)
+            await scheduler.run_due()
+        await scheduler.run_due(now_for_everyone=True)
+        assert slow.posts == 1
+    finally:
+        await client.session.close()
+        await slow.runner.cleanup()
+
+
+def test_the_sender_never_waits_longer_than_slack_sdks_30_seconds():
+    from antenne.adapters.slack.digest import POST_TIMEOUT, SlackDigestSender
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    sender = SlackDigestSender(AsyncWebClient(token="xoxb-t", timeout=300), timeout=600)
+    assert POST_TIMEOUT == 30 and sender._client.timeout == 30 and sender._client.session is None
+
+
+async def test_an_html_500_is_recorded_as_a_readable_reason(kb, sqlite_store):
+    from antenne.adapters.slack.digest import SlackDigestSender
+    from antenne.bot.digest.scheduler import DigestScheduler
+
+    broken = SlowOrBrokenSlack("html500")
+    client = slack_client_for(await broken.start())
+    scheduler = DigestScheduler(
+        kb, sqlite_store, {"slack": SlackDigestSender(client, min_interval=0)}, clock=sqlite_store.db.clock
+    )
+    await sqlite_store.subscriptions.subscribe(slack_place("C0STUK"), Slot(0, 9, 0))
+    sqlite_store.db.clock.set(MONDAY_SLOT)
+    try:
+        summary = await scheduler.run_due()
+    finally:
+        await client.session.close()
+        await broken.runner.cleanup()
+    assert summary.deferred == {"http_500": 1} and not summary.unknown
+    entry = await sqlite_store.ledger.entry(1, "2026-W48")
+    assert entry.status.value == "deferred" and entry.reason == "http_500"

@@ -168,3 +168,47 @@ async def test_sender_backs_off_exponentially_with_a_cap(kb, sqlite_store):
         assert (await sender.send(subscription, answer)).status is DeliveryStatus.SENT
     finally:
         await connector.close()
+
+
+class SlowConnector(FakeConnector):
+    """Takes the post, then answers too late."""
+
+    async def _activity(self, request):
+        import asyncio
+
+        response = await super()._activity(request)
+        await asyncio.sleep(3)
+        return response
+
+
+async def test_a_post_that_times_out_is_unknown_and_not_retried(kb, sqlite_store):
+    connector = await SlowConnector().start()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    try:
+        adapter = CloudAdapter(build_authentication(load_settings(SETTINGS), StaticCredentialFactory()))
+        sender = TeamsDigestSender(adapter, APP_ID, attempts=4, timeout=0.5, sleep=sleep)
+        reference = {
+            "serviceUrl": connector.service_url,
+            "channelId": "msteams",
+            "conversation": {"id": "19:traag"},
+            "bot": {"id": f"28:{APP_ID}"},
+        }
+        subscription = await sqlite_store.subscriptions.subscribe(
+            Place("teams", "tenant-1", "19:traag", reference), Slot(0, 9, 0)
+        )
+        scheduler = DigestScheduler(kb, sqlite_store, {"teams": sender}, clock=sqlite_store.db.clock)
+        sqlite_store.db.clock.set(MONDAY_SLOT)
+        summary = await scheduler.run_due()
+        [(reason, count)] = summary.unknown.items()
+        assert reason.startswith("timeout:") and count == 1 and summary.sent == 0 and slept == []
+        assert (await sqlite_store.ledger.entry(subscription.id, "2026-W48")).status.value == "unknown"
+        sqlite_store.db.clock.advance(hours=2)
+        await scheduler.run_due()
+        await scheduler.run_due(now_for_everyone=True)
+        assert len(connector.posts_to("19:traag")) == 1  # it arrived once, and was never sent again
+    finally:
+        await connector.close()

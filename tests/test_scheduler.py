@@ -221,7 +221,8 @@ async def test_permanent_failures_deactivate_and_one_failure_never_stops_the_bat
     summary = await scheduler.run_due()
     assert summary.sent == 1 and [c for c, _ in sender.posts] == ["C5"]
     assert summary.failed == {"channel_not_found": 1}
-    assert summary.deferred == {"error:RuntimeError": 1, "invalid_auth": 1, "workspace_paused": 1}
+    assert summary.deferred == {"invalid_auth": 1, "workspace_paused": 1}
+    assert summary.unknown == {"sender_error:RuntimeError": 1}  # it may have posted: never again this week
     assert sender.attempts == 4  # C4 was not even tried: T2's credentials failed on C3
     assert [s.place.channel for s in await store.subscriptions.all(active_only=True)] == ["C2", "C3", "C4", "C5"]
 
@@ -274,3 +275,38 @@ async def test_a_stop_request_ends_the_run_between_posts_and_leaves_the_rest_unc
     clock.advance(minutes=2)
     assert (await DigestScheduler(kb, store, {"slack": rest}, clock=clock).run_due()).sent == 2
     assert sorted(c for c, _ in first.posts + rest.posts) == ["C1", "C2", "C3"]
+
+
+async def test_an_unknown_outcome_is_never_posted_again_that_week(kb, store, clock):
+    """A post that timed out may have reached the channel: a missed digest beats a double one."""
+    await subscribe(store, clock, "C1")
+    sender = RecordingSender(Delivery(DeliveryStatus.UNKNOWN, "timeout:TimeoutError"))
+    scheduler = DigestScheduler(kb, store, {"slack": sender}, clock=clock)
+    clock.set("2026-11-23T08:00:00+00:00")
+    summary = await scheduler.run_due()
+    assert summary.unknown == {"timeout:TimeoutError": 1} and summary.sent == 0
+    entry = await store.ledger.entry(1, "2026-W48")
+    assert entry.status is LedgerStatus.UNKNOWN and entry.reason == "timeout:TimeoutError"
+    for hours in (1, 6, 11):
+        clock.set("2026-11-23T08:00:00+00:00")
+        clock.advance(hours=hours)
+        assert (await scheduler.run_due()).eventful is False
+    assert (await scheduler.run_due(now_for_everyone=True)).eventful is False
+    assert sender.attempts == 1
+    assert await store.ledger.items_sent(1) == [entry.items]  # the rotation counts it as seen
+    clock.set("2026-11-30T08:00:00+00:00")
+    assert (await scheduler.run_due()).sent == 1  # next week as usual
+
+
+def test_next_post_skips_weeks_that_already_had_their_digest():
+    from datetime import datetime
+
+    from antenne.bot.digest.scheduler import next_post
+
+    sunday_evening = Slot(6, 20, 0)
+    tuesday = datetime.fromisoformat("2026-11-24T10:00:00+00:00")
+    this_week = sunday_evening.next_after(tuesday)
+    assert sunday_evening.iso_week(this_week) == "2026-W48"
+    assert next_post(sunday_evening, tuesday, set()) == this_week
+    assert next_post(sunday_evening, tuesday, {"2026-W48"}) == this_week + timedelta(days=7)
+    assert next_post(sunday_evening, tuesday, {"2026-W48", "2026-W49"}) == this_week + timedelta(days=14)

@@ -346,14 +346,15 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_teams_package(tmp_path):
     output = tmp_path / "antenne.zip"
     result = subprocess.run(
-        [sys.executable, "-m", "antenne", "teams-package", "--app-id", APP_ID, "--output", str(output)],
+        [sys.executable, "-m", "antenne", "teams-package", "--app-id", APP_ID, "--output", str(output),
+         "--website-url", "https://www.gemeente.nl"],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(output) as archive:
-        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(archive.namelist()) == ["color.png", "en-us.json", "manifest.json", "outline.png"]
         manifest = json.loads(archive.read("manifest.json"))
         assert png_size(archive.read("color.png")) == (192, 192)
         assert png_size(archive.read("outline.png")) == (32, 32)
@@ -373,7 +374,7 @@ def test_teams_package_refuses_a_bad_app_id(tmp_path):
         [
             sys.executable,
             "-m",
-            "adapters.cli",
+            "antenne",
             "teams-package",
             "--app-id",
             "geen-guid",

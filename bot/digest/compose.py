@@ -106,6 +106,7 @@ LAST_STATUS = {
     LedgerStatus.CLAIMED: "bezig (of onderbroken)",
     LedgerStatus.DEFERRED: "uitgesteld, wordt opnieuw geprobeerd",
     LedgerStatus.FAILED: "mislukt",
+    LedgerStatus.UNKNOWN: "onbekend of geplaatst (het platform antwoordde niet op tijd), wordt niet opnieuw verstuurd",
 }
 
 

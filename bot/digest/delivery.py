@@ -1,7 +1,10 @@
 """What a platform sender reports back to the scheduler after posting a digest.
 
 Senders live in the adapters (Slack, Teams); the scheduler only needs to know
-whether to mark the week sent, try again later, or stop the subscription.
+whether to mark the week sent, try again later, or stop the subscription; and,
+when a post timed out after it may have arrived, that nobody knows: such a week
+is recorded as unknown and never posted again, because a double post is worse
+than a missed one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     DEFERRED = "deferred"  # transient: rate limit, server error, paused workspace
     FAILED = "failed"  # permanent for this week
+    UNKNOWN = "unknown"  # timed out after the platform may have accepted it: never posted again this week
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from antenne.bot.answers.actions import BadPayload, decode
 from antenne.bot.answers.compose import notice
 from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.digest import compose
+from antenne.bot.digest.scheduler import next_post
 from antenne.bot.digest.slots import DEFAULT_TIMEZONE, Slot, SlotError, parse_slot
 from antenne.bot.matching.text import clean_question, fold
 from antenne.bot.store.database import Clock, utc_now
@@ -110,8 +111,5 @@ class DigestDesk:
 
     async def _next_post(self, subscription: Subscription) -> datetime:
         """The next slot in a week that has had no digest yet (one per ISO week, whatever the slot)."""
-        slot = subscription.slot
-        moment = slot.next_after(self._clock())
-        if await self._store.ledger.entry(subscription.id, slot.iso_week(moment)) is not None:
-            moment = slot.next_after(moment)
-        return moment
+        weeks = {entry.iso_week for entry in await self._store.ledger.history(subscription.id)}
+        return next_post(subscription.slot, self._clock(), weeks)

@@ -4,7 +4,8 @@ The database is the only truth: on every tick each replica looks at the active
 subscriptions, works out which slot is due, and tries to claim that week's
 ledger row. Only the replica whose INSERT created the row posts. A process that
 was down posts on return within the grace period; a process that dies between
-claim and post leaves the row 'claimed', and nobody posts it again.
+claim and post leaves the row 'claimed', and a post that timed out after it may
+have arrived leaves it 'unknown': nobody posts either again that week.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,6 +24,7 @@ from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.digest.compose import digest_for
 from antenne.bot.digest.delivery import Delivery, DeliveryStatus, DigestSender
 from antenne.bot.digest.rotation import next_items
+from antenne.bot.digest.slots import Slot
 from antenne.bot.store.database import Clock, utc_now
 from antenne.bot.store.ledger import LedgerEntry, LedgerStatus
 from antenne.bot.store.store import Store
@@ -36,23 +38,36 @@ MAX_ATTEMPTS = 5
 PURGE_EVERY = timedelta(hours=1)
 
 
+def next_post(slot: Slot, now: datetime, weeks_with_digest: Collection[str]) -> datetime:
+    """The next slot moment after `now` in an ISO week that has no ledger row yet (one digest a week).
+
+    Shared by `/tip digest status` and `antenne digest list`, so both name the same date.
+    """
+    moment = slot.next_after(now)
+    while slot.iso_week(moment) in weeks_with_digest:
+        moment = slot.next_after(moment)
+    return moment
+
+
 @dataclass
 class RunSummary:
     sent: int = 0
     deferred: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
+    unknown: Counter[str] = field(default_factory=Counter)  # timed out: may have arrived, never re-sent
     deactivated: int = 0
     missed: int = 0  # slots that passed longer ago than the grace period while nobody ran
 
     @property
     def eventful(self) -> bool:
-        return bool(self.sent or self.deferred or self.failed or self.deactivated)
+        return bool(self.sent or self.deferred or self.failed or self.unknown or self.deactivated)
 
     def as_log(self) -> dict[str, object]:
         return {
             "sent": self.sent,
             "deferred": sum(self.deferred.values()),
             "failed": sum(self.failed.values()),
+            "unknown": sum(self.unknown.values()),
             "deferred_by_reason": dict(self.deferred),
             "failed_by_reason": dict(self.failed),
             "deactivated": self.deactivated,
@@ -148,7 +163,7 @@ class DigestScheduler:
                 return
             claimed = await self._store.ledger.reclaim(entry, await self._items(subscription))
         else:
-            return  # sent, failed, claimed (maybe by a process that died: never twice), or not yet retryable
+            return  # sent, failed, claimed (maybe by a process that died), unknown (never twice), or not yet due
         if claimed is not None:  # None: another replica claimed it a moment ago
             await self._deliver(subscription, claimed, now, paused, summary)
 
@@ -173,8 +188,9 @@ class DigestScheduler:
             answer = self.compose(entry)
             try:
                 delivery = await sender.send(subscription, answer)
-            except Exception as exc:  # a sender bug or network fault: try again later
-                delivery = Delivery(DeliveryStatus.DEFERRED, f"error:{type(exc).__name__}")
+            except Exception as exc:  # a sender bug: the post may or may not have gone out
+                log.error("digest_sender_error", extra={"subscription": subscription.id, "error": repr(exc)[:200]})
+                delivery = Delivery(DeliveryStatus.UNKNOWN, f"sender_error:{type(exc).__name__}"[:64])
         await self._record(subscription, entry, delivery, now, summary)
         if delivery.pause_workspace:
             paused.add(workspace)
@@ -199,6 +215,10 @@ class DigestScheduler:
             await self._store.ledger.finish(entry.id, LedgerStatus.DEFERRED, delivery.reason, retry_at)
             summary.deferred[delivery.reason] += 1
             log.warning("digest_deferred", extra={**extra, "reason": delivery.reason})
+        elif delivery.status is DeliveryStatus.UNKNOWN:
+            await self._store.ledger.finish(entry.id, LedgerStatus.UNKNOWN, delivery.reason)
+            summary.unknown[delivery.reason] += 1
+            log.error("digest_unknown", extra={**extra, "reason": delivery.reason})
         else:
             await self._store.ledger.finish(entry.id, LedgerStatus.FAILED, delivery.reason)
             summary.failed[delivery.reason] += 1

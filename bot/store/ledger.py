@@ -23,6 +23,12 @@ class LedgerStatus(StrEnum):
     SENT = "sent"
     DEFERRED = "deferred"  # transient failure: may be claimed again after retry_at
     FAILED = "failed"  # permanent failure for this week
+    UNKNOWN = "unknown"  # the post timed out after it may have reached the platform: never re-sent
+
+
+# Rows that count as "this week's digest went out, or may have": never posted again, and
+# their items count as seen for the rotation.
+MAYBE_SENT = (LedgerStatus.SENT, LedgerStatus.CLAIMED, LedgerStatus.UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -140,12 +146,8 @@ class DigestLedger:
             return [_entry(row) for row in await connection.execute(query)]
 
     async def items_sent(self, subscription_id: int) -> list[tuple[str, ...]]:
-        """The items of every digest that went out, or may have (claimed), for the rotation."""
-        return [
-            e.items
-            for e in await self.history(subscription_id)
-            if e.status in (LedgerStatus.SENT, LedgerStatus.CLAIMED)
-        ]
+        """The items of every digest that went out, or may have (claimed, unknown), for the rotation."""
+        return [e.items for e in await self.history(subscription_id) if e.status in MAYBE_SENT]
 
     async def all(self) -> list[LedgerEntry]:
         query = select(digest_ledger).order_by(digest_ledger.c.subscription_id, digest_ledger.c.slot_at)

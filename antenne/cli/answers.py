@@ -1,0 +1,75 @@
+"""`antenne ask`, `antenne tip` and `antenne eval`: the matcher from the command line.
+
+This path must start fast: no asyncio, aiohttp, SQLAlchemy or platform SDKs here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from antenne.bot.errors import UsageError
+from antenne.cli.common import antenne_for, knowledge_base, say, settings
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from antenne.bot.answers.render_text import render_text
+    from antenne.bot.matching.matcher import outcome_json
+
+    antenne = antenne_for(settings())
+    questions = (line.rstrip("\r\n") for line in sys.stdin) if args.question == ["-"] else [" ".join(args.question)]
+    for question in questions:
+        outcome = antenne.match(question)
+        if args.json:
+            say(json.dumps(outcome_json(question, outcome), ensure_ascii=False))
+        else:
+            say(render_text(antenne.answer(outcome)) + ("\n" if args.question == ["-"] else ""))
+    return 0
+
+
+def cmd_tip(args: argparse.Namespace) -> int:
+    from antenne.bot.answers.render_text import render_text
+
+    say(render_text(antenne_for(settings()).tip(" ".join(args.topic)), show_actions=False))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import yaml
+
+    from antenne.bot.evaluation import evaluate, format_report, load_questions
+    from antenne.bot.matching.matcher import Matcher
+
+    config = settings()
+    path = Path(args.file)
+    try:
+        questions = load_questions(path)
+    except OSError as exc:
+        raise UsageError(f"Kan de vragenset '{path}' niet lezen: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (regel {where.line + 1}, kolom {where.column + 1})" if where is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise UsageError(f"De vragenset '{path}' is geen geldige YAML{line}: {problem}") from exc
+    except ValueError as exc:
+        raise UsageError(f"Kan de vragenset niet gebruiken: {exc}") from exc
+    matcher = Matcher(knowledge_base(config.content_dir), max_question_chars=config.max_question_chars)
+    say(format_report(evaluate(matcher, questions)))
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    ask = commands.add_parser("ask", help="beantwoord één vraag (of '-' voor één vraag per regel van stdin)")
+    ask.add_argument("--json", action="store_true", help="print JSON (stabiel formaat voor evaluaties)")
+    ask.add_argument("question", nargs="+", help="de vraag, of '-' voor stdin")
+    ask.set_defaults(func=cmd_ask)
+
+    tip = commands.add_parser("tip", help="een tip: willekeurig, over een onderwerp of voor een doelgroep")
+    tip.add_argument("topic", nargs="*", help="onderwerp of doelgroep (ambtenaar, topambtenaar, bestuurder)")
+    tip.set_defaults(func=cmd_tip)
+
+    ev = commands.add_parser("eval", help="meet top-1, top-3 en abstention op een vragenset")
+    ev.add_argument("file", help="YAML in het formaat van shared/eval/public.yaml")
+    ev.set_defaults(func=cmd_eval)

@@ -1,0 +1,95 @@
+"""What every command needs: settings, the knowledge base, the store, and output that survives `| head`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from antenne.bot.config import Settings, load_settings
+from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.model import KnowledgeBase
+from antenne.bot.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from antenne.bot.service import Antenne
+    from antenne.bot.store.store import Store
+
+T = TypeVar("T")
+
+
+def settings() -> Settings:
+    """The environment's settings; a ConfigError (exit 2) names every wrong variable."""
+    return load_settings()
+
+
+def knowledge_base(content_dir: Path, inventory: Path | None = None) -> KnowledgeBase:
+    """The knowledge base; a ContentError lists every problem."""
+    return load_knowledge_base(content_dir, inventory)
+
+
+def antenne_for(config: Settings, **callbacks: object) -> Antenne:
+    from antenne.bot.service import Antenne
+
+    kb = knowledge_base(config.content_dir)
+    return Antenne(kb, max_question_chars=config.max_question_chars, **callbacks)  # type: ignore[arg-type]
+
+
+def say(text: str) -> None:
+    """Print a line; a reader that went away (`| head`) ends the command quietly (see main)."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def store_errors() -> tuple[type[BaseException], ...]:
+    """What the drivers raise when the database is away, refuses us, or lacks our role or database."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    errors: list[type[BaseException]] = [OSError, DBAPIError, OperationalError, TimeoutError]
+    try:
+        from asyncpg.exceptions import PostgresError
+
+        errors.append(PostgresError)
+    except ImportError:  # pragma: no cover - asyncpg is a dependency, but SQLite needs none of it
+        pass
+    return tuple(errors)
+
+
+def unavailable(exc: BaseException, config: Settings) -> StoreUnavailable:
+    """One readable line: which database (without its password) and the driver's own reason."""
+    from antenne.bot.store.database import safe_url
+
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    # SQLAlchemy's asyncpg adapter prefixes the driver's class: "<class 'asyncpg…'>: role … does not exist".
+    detail = re.sub(r"^<class '[^']+'>:\s*", "", reason[0]) if reason else type(exc).__name__
+    return StoreUnavailable(f"De database is niet bereikbaar ({safe_url(config.store_url)}): {detail}")
+
+
+async def with_store(config: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Open the store, run `work`, close it; any driver failure becomes StoreUnavailable (exit 3).
+
+    Broken pipes are not database problems: they pass through untouched.
+    """
+    from antenne.bot.store.store import Store
+
+    store = Store.from_settings(config)
+    try:
+        await store.start()
+        return await work(store)
+    except BrokenPipeError:
+        raise
+    except store_errors() as exc:
+        raise unavailable(exc, config) from exc
+    finally:
+        try:
+            await store.close()
+        except store_errors():  # closing a connection that never opened
+            pass
+
+
+def run_with_store(config: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    import asyncio
+
+    return asyncio.run(with_store(config, work))

@@ -1,0 +1,22 @@
+"""`antenne serve`: the server for Slack and Teams, with /healthz and /readyz."""
+
+from __future__ import annotations
+
+import argparse
+
+from antenne.cli.common import settings, store_errors, unavailable
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from antenne.adapters.server import serve
+
+    config = settings()
+    try:
+        result = serve(config)  # raises antenne.bot.errors for start-up problems; older shape: an exit code
+    except store_errors() as exc:
+        raise unavailable(exc, config) from exc
+    return 0 if result is None else int(result)
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    commands.add_parser("serve", help="start de server voor Slack en Teams").set_defaults(func=cmd_serve)
