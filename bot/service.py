@@ -16,7 +16,7 @@ from antenne.bot.answers.model import ActionKind, Answer
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
 from antenne.bot.feedback import Feedback, FeedbackSink
 from antenne.bot.matching.analyzer import AnalysedQuery, content_words
-from antenne.bot.matching.matcher import Decision, Matcher, MatchOutcome
+from antenne.bot.matching.matcher import Decision, MatchOutcome, cached_matcher
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.text import MAX_QUESTION_CHARS, clean_question, fold
 
@@ -52,7 +52,7 @@ class Antenne:
         on_unanswered: UnansweredSink | None = None,
     ) -> None:
         self.kb = kb
-        self.matcher = Matcher(kb, max_question_chars=max_question_chars)
+        self.matcher = cached_matcher(kb, max_question_chars=max_question_chars)
         self._rng = rng or random.Random()
         self._on_feedback = on_feedback
         self._on_unanswered = on_unanswered

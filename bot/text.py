@@ -34,7 +34,8 @@ def strip_markup(text: str) -> str:
 def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """What we keep of a user's message: markup gone, control characters gone, length capped."""
     text = strip_markup(_ANSI_ESCAPE.sub(" ", text[: max_chars * 4]))
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if not text.isprintable():  # the per-character pass only when there is something to replace
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
     return " ".join(text.split())[:max_chars]
 
 

@@ -6,12 +6,14 @@ mistake in one run and the bot never starts with half of its content.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
+from antenne.bot import cache
 from antenne.bot.content.issues import ContentError, ContentIssue
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
 from antenne.bot.content.schema import (
@@ -30,11 +32,6 @@ from antenne.bot.content.schema import (
     FieldRule,
 )
 from antenne.bot.text import normalise, stopwords
-
-try:  # the C loader is several times faster; fall back where libyaml is absent
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the platform build
-    _Loader = yaml.SafeLoader
 
 CASES_DIR = "cases"
 THEMES_DIR = "themes"
@@ -80,9 +77,13 @@ class _Collector:
 
 
 def _read_yaml(path: Path, issues: _Collector) -> Any:
+    import yaml  # imported when needed: a start-up served from the cache never parses YAML
+
+    # The C loader is several times faster; fall back where libyaml is absent.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - safe loader
+            return yaml.load(handle, Loader=loader)  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark else ""
@@ -423,8 +424,34 @@ def check_inventory(path: Path, cases: list[Case], themes: list[Theme], issues: 
 
 
 def load_knowledge_base(root: Path, inventory: Path | None = None) -> KnowledgeBase:
-    """Load everything under `root`; raise ContentError listing every problem found."""
+    """Load everything under `root`; raise ContentError listing every problem found.
+
+    A knowledge base that loaded cleanly before from exactly these files (and this
+    code) comes from the disk cache; content with problems is never cached, so its
+    problems are reported on every run.
+    """
     root = root.resolve()
+    if not root.is_dir():
+        return _load(root, inventory)
+    inventory = inventory.resolve() if inventory is not None else None
+    return cache.cached("content", _content_inputs(root, inventory), lambda: _load(root, inventory), KnowledgeBase)
+
+
+def _content_inputs(root: Path, inventory: Path | None) -> Iterator[bytes]:
+    """Every file the load reads, by name and bytes; a file we cannot read makes the key unique."""
+    yield str(root).encode()
+    paths = sorted(p for p in root.rglob("*") if p.is_file())
+    if inventory is not None:
+        paths.append(inventory)
+    for path in paths:
+        yield str(path).encode()
+        try:
+            yield path.read_bytes()
+        except OSError:
+            yield os.urandom(16)
+
+
+def _load(root: Path, inventory: Path | None) -> KnowledgeBase:
     issues = _Collector(root)
     if not root.is_dir():
         issues.add(str(root), "", "", "contentmap bestaat niet")

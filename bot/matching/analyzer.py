@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
 from antenne.bot.matching.informativeness import informativeness
-from antenne.bot.matching.stemming import stem
+from antenne.bot.matching.stemming import stem, stem_all
 from antenne.bot.matching.synonyms import SynonymTable
 from antenne.bot.matching.text import plain_tokens, stopwords, tokens
 from antenne.bot.matching.typos import TypoCorrector
@@ -251,6 +251,18 @@ class Analyzer:
                 terms = ()
             self._word_terms[word] = terms
         return terms
+
+    def terms_of(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """word_terms for many words at once, stemming the new ones in one batch."""
+        new = [w for w in words if w not in self._word_terms]
+        meaningful_words = [w for w in new if meaningful(w, self._stop)]
+        parts = {w: self._splitter.split(w) for w in meaningful_words}
+        stems = stem_all([*meaningful_words, *(p for found in parts.values() for p in found)])
+        for word in new:
+            self._word_terms[word] = ()
+        for word in meaningful_words:
+            self._word_terms[word] = (stems[word], *(stems[p] for p in parts[word]))
+        return self._word_terms
 
     def document_terms(self, text: str) -> list[str]:
         return [term for word in content_words(text) for term in self.word_terms(word)]

@@ -26,6 +26,14 @@ class CompoundSplitter:
         self._is_head = is_head
         self.split = lru_cache(maxsize=50_000)(self._split)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The per-instance cache cannot be pickled (the matcher cache stores us); rebuild it empty.
+        return {"_is_word": self._is_word, "_is_head": self._is_head}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.split = lru_cache(maxsize=50_000)(self._split)
+
     def _split(self, word: str) -> tuple[str, ...]:
         """Return the parts of `word` (fewest, then longest parts), or () if none."""
         if len(word) < MIN_COMPOUND:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import heapq
 import math
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from antenne.bot import cache
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
 from antenne.bot.matching.analyzer import (
     TELLING_WORD,
@@ -383,7 +385,8 @@ class Matcher:
         self, doc: int, score: float, query: AnalysedQuery, matched: list[MatchedWord], audience: Audience | None
     ) -> Result:
         topic = self._topics[doc]
-        matched = [replace(m, in_item=self.analyzer.content_form(m.in_item)) for m in matched]
+        form = self.analyzer.content_form
+        matched = [MatchedWord(m.asked, m.matched, m.via, form(m.in_item)) for m in matched]
         if isinstance(topic, Case):
             return Result(topic.id, "case", None, topic.title, round(score, 4), topic.id, tuple(matched))
         tip = self.best_tip(topic, query, audience=audience)
@@ -482,6 +485,16 @@ class Matcher:
         if self._close(results):  # unrelated items score alike: let the asker pick ("Bedoel je …?")
             return Decision.AMBIGUOUS
         return Decision.UNSURE if confidence < self.model.correct.threshold else Decision.ANSWERED
+
+
+def cached_matcher(kb: KnowledgeBase, *, max_question_chars: int = 1000) -> Matcher:
+    """The matcher for this content, from the disk cache when it was built before.
+
+    Building the index costs more than a short-lived `antenne ask` should; the cache
+    key hashes the whole knowledge base, the setting and our code (see cache.py).
+    """
+    parts = (pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL), str(max_question_chars).encode())
+    return cache.cached("matcher", parts, lambda: Matcher(kb, max_question_chars=max_question_chars), Matcher)
 
 
 def outcome_json(question: str, outcome: MatchOutcome) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -14,3 +15,9 @@ _STEMMER = Stemmer.Stemmer("dutch_porter")
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
+
+
+def stem_all(words: Iterable[str]) -> dict[str, str]:
+    """Stems of many words in one call into the C stemmer: an index build stems thousands."""
+    distinct = list(dict.fromkeys(words))
+    return dict(zip(distinct, _STEMMER.stemWords(distinct), strict=True))

@@ -6,9 +6,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 MIN_LENGTH = 6
 
 
@@ -28,6 +25,14 @@ class TypoCorrector:
         self._buckets = dict(buckets)
         self.correct = lru_cache(maxsize=20_000)(self._correct)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The per-instance cache cannot be pickled (the matcher cache stores us); rebuild it empty.
+        return {"_frequencies": self._frequencies, "_buckets": self._buckets}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.correct = lru_cache(maxsize=20_000)(self._correct)
+
     def _correct(self, word: str) -> str | None:
         edits = max_edits(len(word))
         if edits == 0:
@@ -35,6 +40,9 @@ class TypoCorrector:
         candidates = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in self._buckets.get(n, ())]
         if not candidates:
             return None
+        from rapidfuzz import process  # imported when first needed: most questions have no typo
+        from rapidfuzz.distance import OSA
+
         # OSA counts a swapped pair of letters (bugdet) as one edit.
         found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=8)
         if not found:
