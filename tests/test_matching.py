@@ -73,13 +73,16 @@ def test_theme_results_are_tips_with_their_theme(matcher):
     [
         "hoe vraag ik een nieuw paspoort aan",
         "heb je een recept voor pannenkoeken",
-        # Known miss: both words occur in example questions ('melden' of news, 'ziek' of a
-        # dijkgraaf), so the model offers options instead of declining.
-        pytest.param("ik wil me ziek melden", marks=pytest.mark.xfail(reason="near-domain, unsure", strict=False)),
     ],
 )
 def test_off_topic_is_not_answered(matcher, question):
     assert matcher.match(question).decision is Decision.NOT_ANSWERED
+
+
+def test_a_near_domain_question_is_never_answered_with_a_case(matcher):
+    # Both words occur in example questions ('melden' of news, 'ziek' of a dijkgraaf):
+    # declining would be right; offering options is a known, harmless miss; answering is not.
+    assert matcher.match("ik wil me ziek melden").decision in (Decision.NOT_ANSWERED, Decision.UNSURE)
 
 
 @pytest.mark.parametrize("question", ["", "   ", "😀😀🎉", "?!?", "\x00\x01\x02"])
