@@ -1,6 +1,6 @@
 """The platform-neutral answer.
 
-Adapters render this as console text, Block Kit or an Adaptive Card; nothing in
+Adapters render this as console text or in their platform's message format; nothing in
 here knows about a platform, so every platform shows the same content and the
 same controls.
 """

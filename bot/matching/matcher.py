@@ -271,6 +271,47 @@ class Matcher:
             best = max(best, min(1.0, term.weight, max(0.0, keyness / FULL_KEYNESS)))
         return best
 
+    def _word_evidence(self, terms: list[Term]) -> tuple[dict[int, list], dict[int, float]]:
+        """For one word of the question: its best evidence per topic, and its strength per example question.
+
+        Per topic: [best contribution, best evidence, best editor-field evidence, its term].
+        """
+        best: dict[int, list] = {}
+        in_question: dict[int, float] = {}
+        for term in terms:
+            w = term.weight
+            strength = w * self.index.term_idf(term.stem)
+            for qid in self._question_postings.get(term.stem, ()):
+                if in_question.get(qid, 0.0) < strength:
+                    in_question[qid] = strength
+            body_evidence = w * BODY_ONLY_EVIDENCE
+            for doc, contribution, in_editor_field in self.index.postings.get(term.stem, ()):
+                value = w * contribution
+                entry = best.get(doc)
+                if entry is None:
+                    strong = w if in_editor_field else 0.0
+                    best[doc] = [value, strong or body_evidence, strong, term]
+                    continue
+                if value > entry[0]:
+                    entry[0], entry[3] = value, term
+                if in_editor_field:
+                    if w > entry[2]:
+                        entry[2] = w
+                        entry[1] = max(entry[1], w)
+                elif body_evidence > entry[1]:
+                    entry[1] = body_evidence
+        return best, in_question
+
+    def _closest_questions(self, overlap: dict[int, float], total: float) -> dict[int, float]:
+        """Per topic, the similarity (Dice on idf mass) of its closest example question."""
+        best_similarity: dict[int, float] = {}
+        for qid, shared in overlap.items():
+            similarity = 2 * shared / (total + self._question_mass[qid])
+            doc = self._question_topic[qid]
+            if best_similarity.get(doc, 0.0) < similarity:
+                best_similarity[doc] = similarity
+        return best_similarity
+
     def _score(self, query: AnalysedQuery) -> _Scored:
         """Score every topic; keep per word the evidence needed to explain the winners.
 
@@ -289,42 +330,13 @@ class Matcher:
         }
         domain = sum(domain_of.values())
         for slot, terms in slots.items():
-            # per document: [best contribution, best evidence, best editor-field evidence, its term]
-            best: dict[int, list] = {}
-            in_question: dict[int, float] = {}
-            for term in terms:
-                w = term.weight
-                strength = w * self.index.term_idf(term.stem)
-                for qid in self._question_postings.get(term.stem, ()):
-                    if in_question.get(qid, 0.0) < strength:
-                        in_question[qid] = strength
-                body_evidence = w * BODY_ONLY_EVIDENCE
-                for doc, contribution, in_editor_field in self.index.postings.get(term.stem, ()):
-                    value = w * contribution
-                    entry = best.get(doc)
-                    if entry is None:
-                        strong = w if in_editor_field else 0.0
-                        best[doc] = [value, strong or body_evidence, strong, term]
-                        continue
-                    if value > entry[0]:
-                        entry[0], entry[3] = value, term
-                    if in_editor_field:
-                        if w > entry[2]:
-                            entry[2] = w
-                            entry[1] = max(entry[1], w)
-                    elif body_evidence > entry[1]:
-                        entry[1] = body_evidence
+            best, in_question = self._word_evidence(terms)
             for doc, entry in best.items():
                 scores[doc] += entry[0]
             for qid, strength in in_question.items():
                 overlap[qid] += strength
             evidence.append(_SlotEvidence(query.words[slot], information[slot], best))
-        best_similarity: dict[int, float] = {}
-        for qid, shared in overlap.items():
-            similarity = 2 * shared / (total + self._question_mass[qid])
-            doc = self._question_topic[qid]
-            if best_similarity.get(doc, 0.0) < similarity:
-                best_similarity[doc] = similarity
+        best_similarity = self._closest_questions(overlap, total)
         for doc, similarity in best_similarity.items():
             scores[doc] += QUESTION_WEIGHT * similarity
         strongest = max(domain_of.values(), default=0.0)

@@ -16,6 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _digest_tables()
+    _support_tables()
+
+
+def _digest_tables() -> None:
     op.create_table(
         "subscriptions",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -50,6 +55,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("subscription_id", "iso_week", name="uq_digest_ledger_week"),
     )
+
+
+def _support_tables() -> None:
     op.create_table(
         "event_dedupe",
         sa.Column("scope", sa.String(64), primary_key=True),
