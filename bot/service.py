@@ -77,7 +77,8 @@ class Antenne:
         if outcome.decision is Decision.UNSURE:
             return compose.unsure_answer(self.kb, outcome)
         best = outcome.results[0]
-        return self._item_answer(best.id, self.matcher.analyse(outcome.question), outcome.question)
+        query = outcome.query or self.matcher.analyse(outcome.question)
+        return self._item_answer(best.id, query, outcome.question)
 
     def _item_answer(self, item_id: str, query: AnalysedQuery | None, question: str) -> Answer:
         audience = asker_role(question)

@@ -87,6 +87,7 @@ class MatchOutcome:
     on_topic: float = 0.0  # estimated chance that the question is about our subject
     signals: tuple[tuple[str, float], ...] = ()
     certainty: str = "laag"  # for people: hoog, middel or laag
+    query: AnalysedQuery | None = field(default=None, compare=False, repr=False)  # reused to rank the tips
 
     @property
     def answered(self) -> bool:
@@ -482,7 +483,16 @@ class Matcher:
         threshold = self.model.correct.threshold
         certainty = "hoog" if confidence >= threshold else "middel" if confidence >= threshold / 2 else "laag"
         return MatchOutcome(
-            cleaned, decision, results, coverage, english, round(confidence, 3), round(on_topic, 3), signals, certainty
+            cleaned,
+            decision,
+            results,
+            coverage,
+            english,
+            round(confidence, 3),
+            round(on_topic, 3),
+            signals,
+            certainty,
+            query,
         )
 
     def _close(self, results: tuple[Result, ...]) -> list[Result]:
