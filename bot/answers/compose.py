@@ -173,6 +173,10 @@ def unsure_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
     )
 
 
+SHOWCASE_QUESTIONS = 8
+SUGGESTION_MAX_CHARS = 80
+
+
 def example_questions(kb: KnowledgeBase, seed: str, count: int = SUGGESTIONS_SHOWN) -> tuple[str, ...]:
     """A few example questions from different topics; varied per question, stable for the same one."""
     topics: list[Case | Theme] = [*kb.cases, *kb.themes]
@@ -182,8 +186,18 @@ def example_questions(kb: KnowledgeBase, seed: str, count: int = SUGGESTIONS_SHO
     picked = []
     for offset in range(count):
         topic = topics[(start + offset * 7) % len(topics)]
-        picked.append(topic.example_questions[(start + offset) % len(topic.example_questions)])
+        shown = _showable(topic.example_questions)
+        picked.append(shown[(start + offset) % len(shown)])
     return tuple(dict.fromkeys(picked))
+
+
+def _showable(questions: tuple[str, ...]) -> tuple[str, ...]:
+    """Short questions from the start of the list, where editors put their showcase ones.
+
+    The long, hurried examples further down teach the matcher; as a suggestion to type
+    they read as a wall of text (and some carry deliberate typos).
+    """
+    return tuple(q for q in questions[:SHOWCASE_QUESTIONS] if len(q) <= SUGGESTION_MAX_CHARS) or questions[:1]
 
 
 def not_answered_answer(kb: KnowledgeBase, outcome: MatchOutcome) -> Answer:
