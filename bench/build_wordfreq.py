@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from antenne.bot.matching.text import fold
+from antenne.bot.text import fold
 from wordfreq import get_frequency_dict
 
 MIN_ZIPF = 3.0

@@ -31,7 +31,7 @@ from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.evaluation import EvalQuestion, EvalReport, evaluate, known_questions, load_questions, report_for
 from antenne.bot.matching.matcher import Matcher
-from antenne.bot.matching.text import tokens
+from antenne.bot.text import tokens
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.errors import UsageError
-from antenne.bot.matching.text import MAX_QUESTION_CHARS
 from antenne.bot.slots import DEFAULT_TIMEZONE, valid_timezone
 from antenne.bot.store.urls import DatabaseUrlError, sqlalchemy_url
+from antenne.bot.text import MAX_QUESTION_CHARS
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 

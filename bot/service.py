@@ -18,7 +18,7 @@ from antenne.bot.feedback import Feedback, FeedbackSink
 from antenne.bot.matching.analyzer import AnalysedQuery, content_words
 from antenne.bot.matching.matcher import Decision, MatchOutcome, cached_matcher
 from antenne.bot.matching.roles import asker_role
-from antenne.bot.matching.text import MAX_QUESTION_CHARS, clean_question, fold
+from antenne.bot.text import MAX_QUESTION_CHARS, clean_question, fold
 
 log = logging.getLogger(__name__)
 

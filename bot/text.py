@@ -61,6 +61,22 @@ def tokens(text: str) -> list[str]:
     return normalise(text).split()
 
 
+_APOSTROPHES = str.maketrans("", "", "’'`´")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def plain_tokens(text: str) -> list[str]:
+    """tokens() for text without chat markup (content, or a question clean_question has seen).
+
+    The same words as tokens() gives, apart from long numbers, at a fraction of the
+    cost: building the index tokenises every text of every item.
+    """
+    text = fold(text)
+    if "&" in text:
+        text = _AMPERSAND_ABBREVIATION.sub(r"\1\2", text)
+    return _WORD.findall(text.translate(_APOSTROPHES))
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Dutch stop words; the list ships with the matcher (bot/matching/stopwords_nl.txt)."""

@@ -7,7 +7,7 @@ import random
 import pytest
 from antenne.bot.evaluation import EvalQuestion, evaluate, load_questions
 from antenne.bot.matching.matcher import Matcher
-from antenne.bot.matching.text import tokens
+from antenne.bot.text import tokens
 
 from tests.conftest import DEV_EVAL, PUBLIC_EVAL
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from antenne.adapters.slack.markup import plain_text as slack_text
 from antenne.adapters.teams.markup import plain_text as teams_text
 from antenne.bot.digest.desk import DigestDesk
-from antenne.bot.matching.text import normalise
+from antenne.bot.text import normalise
 
 
 def test_slack_mentions_channel_links_and_link_targets_go_labels_stay():

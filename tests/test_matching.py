@@ -6,7 +6,7 @@ import pytest
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
 from antenne.bot.matching.analyzer import Via
 from antenne.bot.matching.matcher import Decision, Matcher
-from antenne.bot.matching.text import clean_question, normalise
+from antenne.bot.text import clean_question, normalise
 
 
 def test_normalise_strips_markup_diacritics_and_urls():

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from antenne.bot.errors import UsageError
-from antenne.cli.common import antenne_for, knowledge_base, say, settings
+from antenne.cli.common import AddParser, antenne_for, knowledge_base, say, settings
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -60,16 +60,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    ask = commands.add_parser("ask", help="beantwoord één vraag (of '-' voor één vraag per regel van stdin)")
+def add_commands(add_parser: AddParser) -> None:
+    ask = add_parser("ask", help="beantwoord één vraag (of '-' voor één vraag per regel van stdin)")
     ask.add_argument("--json", action="store_true", help="print JSON (stabiel formaat voor evaluaties)")
     ask.add_argument("question", nargs="+", help="de vraag, of '-' voor stdin")
     ask.set_defaults(func=cmd_ask)
 
-    tip = commands.add_parser("tip", help="een tip: willekeurig, over een onderwerp of voor een doelgroep")
+    tip = add_parser("tip", help="een tip: willekeurig, over een onderwerp of voor een doelgroep")
     tip.add_argument("topic", nargs="*", help="onderwerp of doelgroep (ambtenaar, topambtenaar, bestuurder)")
     tip.set_defaults(func=cmd_tip)
 
-    ev = commands.add_parser("eval", help="meet top-1, top-3 en abstention op een vragenset")
+    ev = add_parser("eval", help="meet top-1, top-3 en abstention op een vragenset")
     ev.add_argument("file", help="YAML in het formaat van shared/eval/public.yaml")
     ev.set_defaults(func=cmd_eval)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from antenne.cli.common import antenne_for, settings
+from antenne.cli.common import AddParser, antenne_for, settings
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -23,8 +23,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         close()
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    chat = commands.add_parser("chat", help="chat in de terminal")
+def add_commands(add_parser: AddParser) -> None:
+    chat = add_parser("chat", help="chat in de terminal")
     chat.add_argument(
         "--no-store",
         action="store_true",

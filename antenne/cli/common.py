@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from antenne.bot.store.store import Store
 
 T = TypeVar("T")
+
+
+# What each command module is handed to add its commands: the subparsers' add_parser.
+AddParser = Callable[..., argparse.ArgumentParser]
 
 
 def settings() -> Settings:

@@ -9,7 +9,7 @@ from pathlib import Path
 from antenne.bot.content.issues import ContentError
 from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.errors import AntenneError
-from antenne.cli.common import knowledge_base, say, settings
+from antenne.cli.common import AddParser, knowledge_base, say, settings
 
 
 class ContentCheckFailed(AntenneError):
@@ -73,8 +73,8 @@ def cmd_content_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    content = commands.add_parser("content", help="content controleren of exporteren")
+def add_commands(add_parser: AddParser) -> None:
+    content = add_parser("content", help="content controleren of exporteren")
     actions = content.add_subparsers(dest="content_command", required=True, metavar="actie")
     check = actions.add_parser("check", help="controleer de YAML-content (exit 1 met elke fout op een rij)")
     check.add_argument("dir", nargs="?", help="contentmap (standaard: de meegeleverde content)")

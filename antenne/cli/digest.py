@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from antenne.bot.config import Settings
 from antenne.bot.errors import ExitCode
-from antenne.cli.common import knowledge_base, run_with_store, say, settings, store_errors, unavailable
+from antenne.cli.common import AddParser, knowledge_base, run_with_store, say, settings, store_errors, unavailable
 
 if TYPE_CHECKING:
     from antenne.bot.store.ledger import LedgerEntry
@@ -104,8 +104,8 @@ def cmd_digest_run_now(args: argparse.Namespace) -> int:
     return code
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    digest = commands.add_parser("digest", help="de wekelijkse digest: abonnementen bekijken, voorproeven, versturen")
+def add_commands(add_parser: AddParser) -> None:
+    digest = add_parser("digest", help="de wekelijkse digest: abonnementen bekijken, voorproeven, versturen")
     actions = digest.add_subparsers(dest="digest_command", required=True, metavar="actie")
     actions.add_parser("list", help="alle abonnementen met status, volgende moment en laatste week").set_defaults(
         func=cmd_digest_list

@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
     for group in (answers, content, chat, serve, digest, report, teams_package):
-        group.add_commands(commands)
+        group.add_commands(commands.add_parser)
     return parser
 
 

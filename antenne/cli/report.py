@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from antenne.cli.common import knowledge_base, run_with_store, say, settings
+from antenne.cli.common import AddParser, knowledge_base, run_with_store, say, settings
 
 if TYPE_CHECKING:
     from antenne.bot.store.store import Store
@@ -39,8 +39,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    report = commands.add_parser("report", help="feedback per onderwerp en de vaakst onbeantwoorde vragen")
+def add_commands(add_parser: AddParser) -> None:
+    report = add_parser("report", help="feedback per onderwerp en de vaakst onbeantwoorde vragen")
     report.add_argument("--limit", type=int, default=20, help="aantal vragen (standaard: %(default)s)")
     report.add_argument("--json", action="store_true", help="als JSON")
     report.set_defaults(func=cmd_report)

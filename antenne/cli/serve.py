@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from antenne.cli.common import settings, store_errors, unavailable
+from antenne.cli.common import AddParser, settings, store_errors, unavailable
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -18,5 +18,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    commands.add_parser("serve", help="start de server voor Slack en Teams").set_defaults(func=cmd_serve)
+def add_commands(add_parser: AddParser) -> None:
+    add_parser("serve", help="start de server voor Slack en Teams").set_defaults(func=cmd_serve)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from antenne.bot.errors import UsageError
-from antenne.cli.common import say
+from antenne.cli.common import AddParser, say
 
 DEVELOPER_URL_ENV = "ANTENNE_TEAMS_WEBSITE_URL"
 PRIVACY_URL_ENV = "ANTENNE_TEAMS_PRIVACY_URL"
@@ -36,8 +36,8 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    package = commands.add_parser("teams-package", help="maak het Teams-app-pakket (zip) om te uploaden")
+def add_commands(add_parser: AddParser) -> None:
+    package = add_parser("teams-package", help="maak het Teams-app-pakket (zip) om te uploaden")
     package.add_argument("--app-id", help="Microsoft App ID (standaard: MICROSOFT_APP_ID)")
     package.add_argument("--output", default="antenne-teams.zip", help="waar de zip komt (standaard: %(default)s)")
     package.add_argument("--developer-name", default="", help="uitgever in Teams (standaard: Antenne)")

@@ -10,7 +10,7 @@ from antenne.bot.content.model import Case, KnowledgeBase, Theme, Tip
 from antenne.bot.content.schema import FIRST_ANSWER_LESSONS, FIRST_ANSWER_STEPS, FIRST_ANSWER_TIPS
 from antenne.bot.matching.analyzer import Via
 from antenne.bot.matching.matcher import MatchedWord, MatchOutcome, Result
-from antenne.bot.matching.text import fold, tokens
+from antenne.bot.text import fold, tokens
 
 CASE_DETAIL_TIPS_SHOWN = 4  # "Meer over deze casus": every key tip, topped up from the case's themes
 SUGGESTIONS_SHOWN = 3

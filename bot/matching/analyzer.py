@@ -17,8 +17,8 @@ from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
 from antenne.bot.matching.informativeness import informativeness
 from antenne.bot.matching.stemming import stem, stem_all
 from antenne.bot.matching.synonyms import SynonymTable
-from antenne.bot.matching.text import plain_tokens, stopwords, tokens
 from antenne.bot.matching.typos import TypoCorrector
+from antenne.bot.text import plain_tokens, stopwords, tokens
 
 # How much a derived term counts next to the word the user actually typed.
 WEIGHT_WORD = 1.0

@@ -34,8 +34,9 @@ from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
 from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
-from antenne.bot.matching.text import clean_question, looks_english, plain_tokens
+from antenne.bot.matching.text import looks_english
 from antenne.bot.matching.wholetext import WholeTextIndex
+from antenne.bot.text import clean_question, plain_tokens
 
 LEXICON_MIN_STEM = 6
 FULL_KEYNESS = 2.0  # a word our content uses 100 times more often than general Dutch is fully ours

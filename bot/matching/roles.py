@@ -9,7 +9,7 @@ who asks it.
 from __future__ import annotations
 
 from antenne.bot.content.model import Audience
-from antenne.bot.matching.text import tokens
+from antenne.bot.text import tokens
 
 
 def _role_words(words: str, audience: Audience) -> dict[str, Audience]:
