@@ -220,3 +220,42 @@ async def test_a_forged_teams_token_with_hanging_key_endpoint_blocks_nothing(tmp
         proxy.close()
     assert code == 0, log
     assert "geheim-wachtwoord" not in log
+
+
+async def test_teams_from_the_shipped_command_answers_a_message_through_the_connector(tmp_path):
+    """Development mode: no token to validate, so the shipped server can be driven end to end here."""
+    from tests.fakes.bot_connector import FakeConnector
+
+    connector = await FakeConnector().start()
+    port = free_port()
+    process = await serve(base_env(tmp_path, port, ANTENNE_TEAMS_MODE="development"))
+    activity = {
+        "type": "message",
+        "id": "act-1",
+        "serviceUrl": connector.service_url,
+        "channelId": "msteams",
+        "from": {"id": "29:gebruiker"},
+        "conversation": {"id": "a:gesprek"},
+        "recipient": {"id": "28:antenne"},
+        "text": "raadslid belt me over een budget, wat nu?",
+    }
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"http://127.0.0.1:{port}/api/messages", json=activity) as response,
+        ):
+            assert response.status in (200, 201)
+        deadline = time.monotonic() + 10
+        while not connector.replies and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        code, log = await stop(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        await connector.close()
+    assert code == 0, log
+    [reply] = connector.replies
+    assert "a:gesprek" in reply.path
+    card = json.dumps(reply.body["attachments"][0]["content"], ensure_ascii=False)
+    assert "duurzaamheidsbudget" in card
+    assert "raadslid belt me" not in log  # no message text in the logs
