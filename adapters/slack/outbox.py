@@ -6,7 +6,10 @@ until Slack said to come back, while answers to other channels go on. The answer
 workers never wait for Slack: they hand the post over and take the next event.
 
 Posts go through slack_sdk's client, whose own 429 handler is left out: it would
-sleep inside the call, holding a posting slot while other channels wait.
+sleep inside the call, holding a posting slot while other channels wait. They
+use the client's `api_call` with the finished JSON body: `chat_postMessage` only
+adds a pass over every block (converting slack_sdk's block classes, which we do
+not use) and drops None values, which the body never has.
 """
 
 from __future__ import annotations
@@ -125,18 +128,23 @@ class Outbox:
 
     async def _call(self, post: Post) -> None:
         try:
-            await self._client.chat_postMessage(
-                channel=post.channel,
-                thread_ts=post.thread_ts,
-                blocks=render_blocks(post.answer),
-                text=fallback_text(post.answer),
-            )
+            await self._client.api_call("chat.postMessage", json=message(post))
         except SlackApiError as exc:
             error, status = api_error(exc)
             if status == 429:
                 headers = getattr(exc.response, "headers", None) or {}
                 raise RateLimited(retry_after(_header(headers, "retry-after"))) from None
             raise PostFailed(error or f"http_{status}") from None
+
+
+def message(post: Post) -> dict[str, object]:
+    """The chat.postMessage body, as chat_postMessage would send it."""
+    body: dict[str, object] = {"channel": post.channel}
+    if post.thread_ts is not None:
+        body["thread_ts"] = post.thread_ts
+    body["blocks"] = render_blocks(post.answer)
+    body["text"] = fallback_text(post.answer)
+    return body
 
 
 def _header(headers: dict[str, object], name: str) -> str | None:

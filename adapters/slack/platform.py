@@ -29,6 +29,20 @@ log = logging.getLogger("antenne.slack")
 quiet_libraries("slack_sdk", "slack_bolt")
 
 
+def sdk_logger() -> logging.Logger:
+    """The Web API client's logger, pinned at WARNING on the logger itself.
+
+    slack_sdk decides whether to build its debug lines (the whole request, blocks
+    and all, and the whole response) from the client logger's *own* level, not the
+    effective one; its default logger has none (NOTSET, below DEBUG), so every call
+    formatted two large strings only for logging to drop them, about a tenth of an
+    answer's CPU. WARNING is where quiet_libraries keeps slack_sdk anyway.
+    """
+    logger = logging.getLogger("slack_sdk.web.antenne")
+    logger.setLevel(logging.WARNING)
+    return logger
+
+
 class SlackPlatform:
     name = PLATFORM
     off_reason = "SLACK_BOT_TOKEN is not set"
@@ -50,7 +64,10 @@ class SlackPlatform:
 
     def _client(self, *retry_handlers: object) -> AsyncWebClient:
         return AsyncWebClient(
-            token=self.settings.bot_token, base_url=self.settings.api_url, retry_handlers=list(retry_handlers)
+            token=self.settings.bot_token,
+            base_url=self.settings.api_url,
+            retry_handlers=list(retry_handlers),
+            logger=sdk_logger(),
         )
 
     @property
