@@ -21,3 +21,19 @@ async def test_a_batch_is_decided_in_one_statement(store, clock):
 async def test_the_same_key_twice_in_a_batch_counts_once(store):
     assert await store.dedupe.first_deliveries([("s", "k"), ("s", "k")]) == {("s", "k")}
     assert await store.dedupe.first_deliveries([]) == set()
+
+
+async def test_batches_of_every_size_decide_right_twice(store, clock):
+    """Each batch size has its own prepared statement, kept after first use: the second batch of a size must
+    decide as right as the first, with keys from earlier batches mixed in."""
+    seen: set[tuple[str, str]] = set()
+    for round_ in range(2):
+        for size in (1, 2, 7, 64, 65):
+            batch = [("slack:T1", f"Ev{round_}-{size}-{n}") for n in range(size)]
+            old = sorted(seen)[:3]
+            assert await store.dedupe.first_deliveries(batch + old) == set(batch)
+            seen.update(batch)
+    clock.advance(hours=2)
+    expired = sorted(seen)[:64]
+    assert await store.dedupe.first_deliveries(expired) == set(expired)
+    assert await store.dedupe.first_deliveries(expired) == set()
