@@ -131,19 +131,6 @@ class Database:
         statement = self._dialect.insert(table).values(**values)
         return statement.on_conflict_do_update(index_elements=list(key), set_=update, where=where)
 
-    def upsert_many(
-        self,
-        table: Table,
-        rows: list[dict[str, Any]],
-        *,
-        key: tuple[str, ...],
-        update: dict[str, Any],
-        where: Any = None,
-    ) -> Insert:
-        """`upsert` for many rows in one statement; the rows' keys must differ."""
-        statement = self._dialect.insert(table).values(rows)
-        return statement.on_conflict_do_update(index_elements=list(key), set_=update, where=where)
-
     @property
     def _dialect(self) -> Any:
         return postgresql if self.dialect == "postgresql" else sqlite
