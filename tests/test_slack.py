@@ -598,6 +598,16 @@ async def test_ssl_check_text_inside_a_mention_is_still_answered(slack):
     assert call.data["thread_ts"] == "32.1"
 
 
+async def test_a_signed_command_with_an_ssl_check_field_is_still_answered(slack):
+    """Only Slack's certificate probe (ssl_check=1 and nothing to run) is skipped, in one place: the endpoint."""
+    fields = {"team_id": TEAM_ID, "channel_id": "C0KANAAL", "user_id": "U0AMBTENAAR", "command": "/tip"}
+    body = urlencode({**fields, "ssl_check": "1", "text": "help", "response_url": slack.fake.response_url("ssl")})
+    response = await slack.post(body, "application/x-www-form-urlencoded")
+    assert response.status == 200
+    [reply] = await slack.fake.wait_for("response_url")
+    assert "Wat Antenne voor je kan doen" in all_text(reply.data["blocks"])
+
+
 async def test_unsigned_requests_get_the_same_short_401_body(slack):
     async with slack.session.post(
         f"{slack.url}/slack/events", data="{}", headers={"Content-Type": "application/json"}

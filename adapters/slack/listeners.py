@@ -126,6 +126,15 @@ def build_slack_app(conversation: Conversation, client: AsyncWebClient, outbox: 
         client=client,
         # Signatures are verified in adapters/slack/http.py, before bolt sees a request.
         request_verification_enabled=False,
+        # The endpoint answers Slack's certificate probe and URL check itself and never queues
+        # them (Socket Mode has neither); bolt's copies would only look again at every request,
+        # and its ssl_check would swallow a signed command that happens to carry ssl_check=1.
+        ssl_check_enabled=False,
+        url_verification_enabled=False,
+        # Our listeners take neither say/set_status nor a workflow function's token: bolt
+        # would build those helpers for every event only to throw them away.
+        attaching_conversation_kwargs_enabled=False,
+        attaching_function_token_enabled=False,
         # Slack was acked before bolt runs (the dispatcher), so bolt may finish each
         # listener before returning: that keeps the dispatcher's queue bound real.
         process_before_response=True,
