@@ -14,6 +14,8 @@ from antenne.bot.answers.model import ActionKind
 
 MAX_PAYLOAD_QUESTION = 300
 MAX_VALUE_LENGTH = 1900
+# Made once: json.dumps with options builds a new encoder per call, and every answer encodes several buttons.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def encode(payload: ActionPayload) -> str:
         data["q"] = payload.question[:MAX_PAYLOAD_QUESTION]
     if payload.exclude:
         data["x"] = list(payload.exclude[-20:])
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))[:MAX_VALUE_LENGTH]
+    return _COMPACT.encode(data)[:MAX_VALUE_LENGTH]
 
 
 def decode(value: str) -> ActionPayload:
