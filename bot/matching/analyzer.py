@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -109,6 +109,12 @@ class AnalysedQuery:
         return not self.words
 
 
+def _fixed_expression(entry: str) -> tuple[str, ...]:
+    """The entry's words as written, when it only means something as a whole (see SynonymTable)."""
+    written = tuple(plain_tokens(entry))
+    return written if len(written) > 1 and len(content_words(entry)) <= 1 else ()
+
+
 def _merged(*groups: Iterable[Term]) -> tuple[Term, ...]:
     found: dict[str, Term] = {}
     for group in groups:
@@ -161,6 +167,7 @@ class Analyzer:
             synonym_groups,
             lambda entry: tuple(stem(w) for w in content_words(entry)),
             lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
+            _fixed_expression,
         )
         self._frequency = vocabulary
         self._word_terms: dict[str, tuple[str, ...]] = {}
@@ -308,7 +315,24 @@ class Analyzer:
         for start, _end, phrases in self._synonyms.find(primary):
             synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
             slots[start] = _merged(slots[start], synonyms)
+        self._add_expressions(text, slots)
         return AnalysedQuery(words=words, slots=tuple(slots))
+
+    def _add_expressions(self, text: str, slots: list[tuple[Term, ...]]) -> None:
+        """A fixed expression ('niet op een lijn') stands for its synonyms, not for its
+        literal word: that word's own terms count as little as a synonym's synonym."""
+        written = plain_tokens(text)
+        slot_of: list[int | None] = []
+        for word in written:
+            slot_of.append(len([s for s in slot_of if s is not None]) if meaningful(word, self._stop) else None)
+        for start, end, phrases in self._synonyms.find_expressions(written):
+            slot = next((s for s in slot_of[start:end] if s is not None), None)
+            if slot is None:
+                continue
+            literal = [replace(t, weight=t.weight * WEIGHT_SYNONYM) if t.via is Via.WORD else t for t in slots[slot]]
+            synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
+            slots[slot] = tuple({t.stem: t for t in literal}.values())
+            slots[slot] = _merged(slots[slot], synonyms)
 
     def _word_analysis(self, word: str) -> tuple[tuple[Term, ...], str]:
         """What one word of a question stands for, on its own; and its stem for phrase lookup.
