@@ -210,6 +210,9 @@ class Analyzer:
                         members.setdefault(member, []).append(word)
         return members
 
+    def forget_words(self) -> None:
+        self._analysed.clear()
+
     def content_form(self, term: str) -> str:
         """The word our content uses most for a stem, to show people instead of the stem."""
         return self._content_forms.get(term, term)

@@ -489,6 +489,13 @@ class Matcher:
 
     # -- public ------------------------------------------------------------------
 
+    def forget_words(self) -> None:
+        """Drop what was kept per word, so the next question is worked out from scratch
+        (benchmarks measure both; answers never depend on it)."""
+        self._words.clear()
+        self._memo = None
+        self.analyzer.forget_words()
+
     def signals(self, question: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
         """The analysed question, its scores and the signals the decision model reads."""
         cleaned = clean_question(question, self.max_question_chars)
