@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
+from itertools import islice
 
 from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
 from antenne.bot.matching.informativeness import informativeness
@@ -32,7 +33,7 @@ WEIGHT_DERIVATION = 0.8
 MIN_MEMBER = 4
 TELLING_WORD = 0.5  # in a synonym phrase, words at least this informative carry its meaning
 MAX_MEMBER_EXPANSIONS = 3
-MAX_ANALYSED_WORDS = 50_000
+MAX_ANALYSED_WORDS = 20_000
 
 # Dutch separable verbs put their particle elsewhere: "leg ik uit" is uitleggen,
 # "hoe pak ik dat aan" is aanpakken. These particles are stop words on their own.
@@ -107,6 +108,13 @@ class AnalysedQuery:
     @property
     def empty(self) -> bool:
         return not self.words
+
+
+def forget_oldest(kept: dict, limit: int) -> None:
+    """Keep a per-word memory bounded: when full, the older half goes (dicts keep insertion order)."""
+    if len(kept) >= limit:
+        for key in list(islice(kept, max(1, limit // 2))):
+            del kept[key]
 
 
 def _fixed_expression(entry: str) -> tuple[str, ...]:
@@ -373,7 +381,6 @@ class Analyzer:
             for phrase in self._synonyms.alternatives(stem(part)):
                 for s in phrase:
                     _add(found, Term(s, part_weight * WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(phrase)))
-        if len(self._analysed) >= MAX_ANALYSED_WORDS:
-            self._analysed.clear()  # bounded: questions keep bringing new words and typos
+        forget_oldest(self._analysed, MAX_ANALYSED_WORDS)  # questions keep bringing new words and typos
         analysis = self._analysed[word] = (tuple(found.values()), stem(surface))
         return analysis

@@ -27,6 +27,7 @@ from antenne.bot.matching.analyzer import (
     Term,
     Via,
     content_words,
+    forget_oldest,
 )
 from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
@@ -46,7 +47,7 @@ QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's
 AMBIGUITY_RATIO = 0.92
 MAX_RESULTS = 5
 MAX_OPTIONS = 3
-MAX_KEPT_WORDS = 20_000
+MAX_KEPT_WORDS = 4_000  # about 5 KB each on the shipped content (bench/run.py measures memory)
 AUDIENCE_PREFERENCE = (Audience.AMBTENAAR, Audience.TOPAMBTENAAR, Audience.BESTUURDER)
 
 
@@ -376,8 +377,7 @@ class Matcher:
             in_question,
             self._tip_values(terms),
         )
-        if len(self._words) >= MAX_KEPT_WORDS:
-            self._words.clear()
+        forget_oldest(self._words, MAX_KEPT_WORDS)
         self._words[key] = found
         return found
 
