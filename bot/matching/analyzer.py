@@ -319,8 +319,7 @@ class Analyzer:
         primary: list[str] = []
         for word in words:
             own, primary_stem = self._word_analysis(word)
-            joined = [Term(stem(p + word), WEIGHT_SEPARABLE, Via.COMPOUND, p + word) for p in particles]
-            joined = [term for term in joined if self.knows(term.surface)]
+            joined = [Term(stem(w), WEIGHT_SEPARABLE, Via.COMPOUND, w) for p in particles if self.knows(w := p + word)]
             slots.append(_merged(joined, own) if joined else own)  # the word's own tuple: matcher keeps its work
             primary.append(primary_stem)
         for start, _end, phrases in self._synonyms.find(primary):
@@ -333,10 +332,18 @@ class Analyzer:
         """A fixed expression ('niet op een lijn') stands for its synonyms, not for its
         literal word: that word's own terms count as little as a synonym's synonym."""
         written = plain_tokens(text)
+        found = self._synonyms.find_expressions(written)
+        if not found:
+            return
         slot_of: list[int | None] = []
+        slots_seen = 0
         for word in written:
-            slot_of.append(len([s for s in slot_of if s is not None]) if meaningful(word, self._stop) else None)
-        for start, end, phrases in self._synonyms.find_expressions(written):
+            if meaningful(word, self._stop):
+                slot_of.append(slots_seen)
+                slots_seen += 1
+            else:
+                slot_of.append(None)
+        for start, end, phrases in found:
             slot = next((s for s in slot_of[start:end] if s is not None), None)
             if slot is None:
                 continue
