@@ -53,10 +53,19 @@ def test_verbs_and_nouns_meet():
     assert "informatie" in derivations("informeren") and "informeren" in derivations("informatie")
     assert "verantwoording" in derivations("verantwoorden")
     assert "informeren" in derivations("geinformeerd")
+    assert "klik" in derivations("klikt") and "bestuur" in derivations("bestuurt")
 
 
 def test_derived_forms_the_content_uses_are_searched(matcher):
     assert "informatie" in via_terms(matcher, "hoe moet ik de raad informeren", Via.DERIVATION)
+    assert "klik" in via_terms(matcher, "het klikt niet met de burgemeester", Via.DERIVATION)
+
+
+def test_a_shared_short_stem_does_not_make_words_synonyms(matcher):
+    """'nieuwe' and 'nieuws' share the stem 'nieuw'; only the second is about the press."""
+    assert "journalist" not in via_terms(matcher, "de nieuwe wethouder wil kennismaken", Via.SYNONYM)
+    assert "journalist" in via_terms(matcher, "het staat in het nieuws", Via.SYNONYM)
+    assert "amendement" in via_terms(matcher, "de raad dient moties in", Via.SYNONYM)  # an inflection still meets
 
 
 @pytest.mark.parametrize(
@@ -72,6 +81,18 @@ def test_idioms_expand_to_their_telling_words_only(matcher):
     assert "gezichtsverlies" in found
     stems = {t.stem for t in matcher.analyse("hij wil me in de wielen rijden").terms if t.via is Via.SYNONYM}
     assert "tegenwerk" in stems and "rijd" not in stems
+
+
+def test_fixed_expressions_count_only_as_a_whole(matcher):
+    """'niet op een lijn' means the working relation; 'lijn' alone means a line, and
+    'afdeling' alone is not the ICT department ('i-afdeling')."""
+    query = matcher.analyse("we zitten niet op een lijn, de wethouder en ik")
+    idiom = query.slots[query.words.index("lijn")]
+    assert "klik" in {t.surface for t in idiom}
+    literal = next(t for t in idiom if t.via is Via.WORD)
+    assert literal.stem == "lijn" and literal.weight < max(t.weight for t in idiom if t.via is Via.SYNONYM)
+    assert not via_terms(matcher, "de lijn van het beleid is helder", Via.SYNONYM) & {"klik", "relatie"}
+    assert "ict" not in via_terms(matcher, "welke afdeling gaat hierover", Via.SYNONYM)
 
 
 @pytest.mark.parametrize(
