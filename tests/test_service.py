@@ -30,6 +30,19 @@ def test_case_answer_has_story_lesson_next_steps_tips_and_source(antenne):
     } <= kinds
 
 
+def test_buttons_carry_each_askers_own_question_and_share_only_content(antenne):
+    """Content-only buttons (feedback, more, another tip) are made once per item; a button that
+    carries the question must carry this asker's question, never an earlier one."""
+    first = antenne.ask("raadslid belt me over een budget, wat nu?")
+    second = antenne.ask("een raadslid belt mij over het budget, wat moet ik doen?")
+    assert first.item_id == second.item_id
+    values = [{a.kind: a.value for a in answer.actions} for answer in (first, second)]
+    assert values[0][ActionKind.FEEDBACK_UP] == values[1][ActionKind.FEEDBACK_UP]
+    assert values[0][ActionKind.MORE] == values[1][ActionKind.MORE]
+    why = [antenne.act(v[ActionKind.WHY]) for v in values]
+    assert "een raadslid belt mij" not in render_text(why[0]) and "een raadslid belt mij" in render_text(why[1])
+
+
 def test_theme_question_gets_a_tip_answer(antenne):
     answer = antenne.ask("hoe ontwikkel ik politieke sensitiviteit")
     assert answer.kind is AnswerKind.TIP

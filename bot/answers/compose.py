@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from antenne.bot.answers.actions import ActionPayload, encode
 from antenne.bot.answers.model import Action, ActionKind, Answer, AnswerKind, Section, TipView
@@ -33,7 +34,16 @@ CAPABILITIES = (
 def make_action(
     kind: ActionKind, label: str, item_id: str = "", question: str = "", exclude: tuple[str, ...] = ()
 ) -> Action:
+    if not question:
+        return _content_action(kind, label, item_id, exclude)
     return Action(kind, label, encode(ActionPayload(kind, item_id, question, exclude)))
+
+
+@lru_cache(maxsize=4096)
+def _content_action(kind: ActionKind, label: str, item_id: str, exclude: tuple[str, ...]) -> Action:
+    """A button that names only content (feedback, more, another tip): the same for everyone who
+    sees that item, so made once. Buttons carrying the asker's question are never kept."""
+    return Action(kind, label, encode(ActionPayload(kind, item_id, "", exclude)))
 
 
 def feedback_actions(item_id: str) -> tuple[Action, ...]:
