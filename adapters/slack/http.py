@@ -108,7 +108,9 @@ def slack_events_handler(
             return rejected(400, "shape")
         if parsed.get("type") == "url_verification":
             return web.json_response({"challenge": str(parsed.get("challenge", ""))})
-        bolt_request = AsyncBoltRequest(body=body.decode("utf-8"), query=request.query_string, headers=dict(headers))
+        # No query string (Slack sends none) is given as None: bolt would parse an empty one.
+        query = request.query_string or None
+        bolt_request = AsyncBoltRequest(body=body.decode("utf-8"), query=query, headers=dict(headers))
         if not dispatcher.submit(Work(bolt_request, event_key(parsed))):
             log.error("slack_queue_full")
             return web.Response(status=503, headers={"Retry-After": "5"})
