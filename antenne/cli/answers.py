@@ -6,33 +6,49 @@ This path must start fast: no asyncio, aiohttp, SQLAlchemy or platform SDKs here
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from antenne.bot.errors import UsageError
-from antenne.cli.common import AddParser, antenne_for, knowledge_base, say, settings
+from antenne.cli.common import AddParser, antenne_for, kept_for_good, knowledge_base, matcher_for, say, settings
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    return (line.rstrip("\r\n") for line in sys.stdin) if args.question == ["-"] else [" ".join(args.question)]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    if args.json:
+        return _ask_json(args)
     from antenne.bot.answers.render_text import render_text
+
+    with kept_for_good():
+        antenne = antenne_for(settings())
+    for question in _questions(args):
+        say(render_text(antenne.ask(question)) + ("\n" if args.question == ["-"] else ""))
+    return 0
+
+
+def _ask_json(args: argparse.Namespace) -> int:
+    """Ranking only: the matcher without the answer service, the quickest start (see matcher_for)."""
+    import json
+
     from antenne.bot.matching.matcher import outcome_json
 
-    antenne = antenne_for(settings())
-    questions = (line.rstrip("\r\n") for line in sys.stdin) if args.question == ["-"] else [" ".join(args.question)]
-    for question in questions:
-        outcome = antenne.match(question)
-        if args.json:
-            say(json.dumps(outcome_json(question, outcome), ensure_ascii=False))
-        else:
-            say(render_text(antenne.answer(outcome)) + ("\n" if args.question == ["-"] else ""))
+    with kept_for_good():
+        matcher = matcher_for(settings())
+    for question in _questions(args):
+        say(json.dumps(outcome_json(question, matcher.match(question)), ensure_ascii=False))
     return 0
 
 
 def cmd_tip(args: argparse.Namespace) -> int:
     from antenne.bot.answers.render_text import render_text
 
-    say(render_text(antenne_for(settings()).tip(" ".join(args.topic)), show_actions=False))
+    with kept_for_good():
+        antenne = antenne_for(settings())
+    say(render_text(antenne.tip(" ".join(args.topic)), show_actions=False))
     return 0
 
 
