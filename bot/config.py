@@ -132,7 +132,8 @@ def _store_url(env: EnvReader, data_dir: Path) -> str:
 
 def _timezone(env: EnvReader) -> str:
     zone = env.text("ANTENNE_DIGEST_TIMEZONE", DEFAULT_TIMEZONE)
-    if not valid_timezone(zone):
+    # The default ships with tzdata, one of our dependencies: checking it would cost every command zoneinfo.
+    if zone != DEFAULT_TIMEZONE and not valid_timezone(zone):
         env.problems.append(f"ANTENNE_DIGEST_TIMEZONE='{zone}' is geen bekende tijdzone, zoals Europe/Amsterdam")
         return DEFAULT_TIMEZONE
     return zone
