@@ -34,7 +34,7 @@ def settings() -> Settings:
 
 def knowledge_base(content_dir: Path, inventory: Path | None = None) -> KnowledgeBase:
     """The knowledge base; a ContentError lists every problem."""
-    from antenne.bot.content.loader import load_knowledge_base
+    from antenne.bot.content.cached import load_knowledge_base
 
     return load_knowledge_base(content_dir, inventory)
 

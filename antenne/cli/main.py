@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from antenne import __version__
-from antenne.bot.config import ConfigError
 from antenne.bot.content.issues import ContentError
 from antenne.bot.errors import AntenneError, ExitCode, StoreUnavailable
 
@@ -75,11 +74,9 @@ def run(args: argparse.Namespace) -> int:
     """Run one parsed command; every operator error becomes a message on stderr and its exit code."""
     try:
         return int(args.func(args))
-    except ConfigError as exc:
-        return fail(str(exc), ExitCode.USAGE)
     except ContentError as exc:  # content that cannot be served is a configuration problem
         return fail(str(exc), ExitCode.USAGE)
-    except AntenneError as exc:
+    except AntenneError as exc:  # a ConfigError too: a UsageError, exit 2 with every wrong variable
         return fail(describe(exc), exc.exit_code)
     except KeyboardInterrupt:
         return INTERRUPTED
