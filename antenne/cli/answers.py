@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from antenne.bot.errors import UsageError
@@ -19,34 +19,35 @@ def _questions(args: argparse.Namespace) -> Iterable[str]:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    if args.json:
-        return _ask_json(args)
-    from antenne.bot.answers.render_text import render_text
-
-    with kept_for_good():
-        antenne = antenne_for(settings())
+    with kept_for_good():  # what this imports and loads stays until the command ends
+        reply = _json_replies() if args.json else _text_replies(separated=args.question == ["-"])
     for question in _questions(args):
-        say(render_text(antenne.ask(question)) + ("\n" if args.question == ["-"] else ""))
+        say(reply(question))
     return 0
 
 
-def _ask_json(args: argparse.Namespace) -> int:
+def _json_replies() -> Callable[[str], str]:
     """Ranking only: the matcher without the answer service, the quickest start (see matcher_for)."""
     import json
 
     from antenne.bot.matching.matcher import outcome_json
 
-    with kept_for_good():
-        matcher = matcher_for(settings())
-    for question in _questions(args):
-        say(json.dumps(outcome_json(question, matcher.match(question)), ensure_ascii=False))
-    return 0
+    matcher = matcher_for(settings())
+    return lambda question: json.dumps(outcome_json(question, matcher.match(question)), ensure_ascii=False)
+
+
+def _text_replies(separated: bool) -> Callable[[str], str]:
+    """The answer as the console shows it; answers to questions from stdin are separated by a blank line."""
+    from antenne.bot.answers.render_text import render_text
+
+    antenne = antenne_for(settings())
+    return lambda question: render_text(antenne.ask(question)) + ("\n" if separated else "")
 
 
 def cmd_tip(args: argparse.Namespace) -> int:
-    from antenne.bot.answers.render_text import render_text
-
     with kept_for_good():
+        from antenne.bot.answers.render_text import render_text
+
         antenne = antenne_for(settings())
     say(render_text(antenne.tip(" ".join(args.topic)), show_actions=False))
     return 0

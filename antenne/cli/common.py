@@ -58,6 +58,18 @@ def matcher_for(config: Settings) -> Matcher:
 
 
 @contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for start-up work that allocates only what lives on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def kept_for_good() -> Iterator[None]:
     """For what a short-lived command loads once and keeps until it exits (the matcher, the content).
 
@@ -67,14 +79,11 @@ def kept_for_good() -> Iterator[None]:
     pauses while they load, and they are frozen out of its sight afterwards.
     Long-running servers do the same once they have loaded (adapters/server.py).
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def say(text: str) -> None:

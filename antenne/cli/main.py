@@ -17,6 +17,7 @@ from importlib import import_module
 from antenne import __version__
 from antenne.bot.content.issues import ContentError
 from antenne.bot.errors import AntenneError, ExitCode, StoreUnavailable
+from antenne.cli.common import collector_paused
 
 INTERRUPTED = 130
 BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
@@ -87,4 +88,6 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    return run(build_parser(groups_for(arguments)).parse_args(arguments))
+    with collector_paused():  # the parsers live until the command ends
+        args = build_parser(groups_for(arguments)).parse_args(arguments)
+    return run(args)
