@@ -136,3 +136,28 @@ def test_too_close_results_are_ambiguous():
     outcome = Matcher(_twin_kb()).match("vergunning en subsidie")
     assert outcome.decision is Decision.AMBIGUOUS and outcome.answered
     assert [r.id for r in outcome.results] == ["a", "b"]
+
+
+def test_work_kept_per_word_gives_the_answers_a_fresh_matcher_gives(kb, monkeypatch):
+    """A server keeps each word's analysis and evidence; that must never change an answer,
+    whatever came before: the same word with and without a particle ('leg ... uit'), shared
+    words, and a memory that fills up and starts again."""
+    import antenne.bot.matching.analyzer as analyzer_module
+    import antenne.bot.matching.matcher as matcher_module
+
+    questions = [
+        "hoe leg ik de raad uit waarom het budget op is",
+        "ik leg het budget neer bij de raad",
+        "de wethouder wil de nota anders, hoe pak ik dat aan",
+        "ik pak de nota op met de wethouder",
+        "raadslid belt me over een budget, wat nu?",
+        "hoe vraag ik een nieuw paspoort aan",
+    ]
+    for limit in (50_000, 5):
+        monkeypatch.setattr(matcher_module, "MAX_KEPT_WORDS", limit)
+        monkeypatch.setattr(analyzer_module, "MAX_ANALYSED_WORDS", limit)
+        server = Matcher(kb)
+        for question in questions:
+            kept, fresh = server.match(question), Matcher(kb).match(question)
+            assert (kept.decision, kept.results, kept.signals) == (fresh.decision, fresh.results, fresh.signals)
+            assert len(server._words) <= limit and len(server.analyzer._analysed) <= limit

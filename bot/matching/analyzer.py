@@ -18,7 +18,7 @@ from antenne.bot.matching.informativeness import informativeness
 from antenne.bot.matching.stemming import stem, stem_all
 from antenne.bot.matching.synonyms import SynonymTable
 from antenne.bot.matching.typos import TypoCorrector
-from antenne.bot.text import plain_tokens, stopwords, tokens
+from antenne.bot.text import plain_tokens, stopwords
 
 # How much a derived term counts next to the word the user actually typed.
 WEIGHT_WORD = 1.0
@@ -32,6 +32,7 @@ WEIGHT_DERIVATION = 0.8
 MIN_MEMBER = 4
 TELLING_WORD = 0.5  # in a synonym phrase, words at least this informative carry its meaning
 MAX_MEMBER_EXPANSIONS = 3
+MAX_ANALYSED_WORDS = 50_000
 
 # Dutch separable verbs put their particle elsewhere: "leg ik uit" is uitleggen,
 # "hoe pak ik dat aan" is aanpakken. These particles are stop words on their own.
@@ -90,7 +91,6 @@ def derivations(word: str) -> tuple[str, ...]:
 class Term:
     stem: str
     weight: float
-    slot: int  # which of the user's words produced it
     via: Via
     surface: str  # the word as the content or synonym list spells it
 
@@ -98,11 +98,30 @@ class Term:
 @dataclass(frozen=True)
 class AnalysedQuery:
     words: tuple[str, ...]  # the user's meaningful words, one slot each
-    terms: tuple[Term, ...]
+    slots: tuple[tuple[Term, ...], ...]  # per word: the terms it stands for
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return tuple(term for slot in self.slots for term in slot)
 
     @property
     def empty(self) -> bool:
         return not self.words
+
+
+def _merged(*groups: Iterable[Term]) -> tuple[Term, ...]:
+    found: dict[str, Term] = {}
+    for group in groups:
+        for term in group:
+            _add(found, term)
+    return tuple(found.values())
+
+
+def _add(found: dict[str, Term], term: Term) -> None:
+    """Keep one term per stem: the one that counts most."""
+    known = found.get(term.stem)
+    if known is None or known.weight < term.weight:
+        found[term.stem] = term
 
 
 @lru_cache(maxsize=8192)
@@ -149,6 +168,7 @@ class Analyzer:
         for word, _count in vocabulary.most_common():
             self._content_forms.setdefault(stem(word), word)
         self._members = self._compound_members()
+        self._analysed: dict[str, tuple[tuple[Term, ...], str]] = {}
 
     def _recurring_heads(self) -> set[str]:
         """Heads that follow at least two different known modifiers in the content.
@@ -275,51 +295,58 @@ class Analyzer:
         return counts
 
     def query(self, text: str) -> AnalysedQuery:
-        words = tuple(content_words(text))
-        best: dict[tuple[str, int], Term] = {}
-
-        def add(term: Term) -> None:
-            key = (term.stem, term.slot)
-            if key not in best or best[key].weight < term.weight:
-                best[key] = term
-
-        particles = [p for p in dict.fromkeys(tokens(text)) if p in PARTICLES]
+        words = content_words(text)
+        particles = [p for p in dict.fromkeys(plain_tokens(text)) if p in PARTICLES]
+        slots: list[tuple[Term, ...]] = []
         primary: list[str] = []
-        for slot, word in enumerate(words):
-            for particle in particles:
-                joined = particle + word
-                if self.knows(joined):
-                    add(Term(stem(joined), WEIGHT_SEPARABLE, slot, Via.COMPOUND, joined))
-            derived = False
-            for form in derivations(word):
-                if len(form) >= MIN_MEMBER and stem(form) != stem(word) and self.knows(form):
-                    add(Term(stem(form), WEIGHT_DERIVATION, slot, Via.DERIVATION, form))
-                    derived = True
-            known = self.knows(word) or derived
-            parts = self._splitter.split(word)
-            surface = word
-            if not known and not parts and word in self._members:
-                for longer in self._members[word][:MAX_MEMBER_EXPANSIONS]:
-                    add(Term(stem(longer), WEIGHT_COMPOUND_MEMBER, slot, Via.COMPOUND, longer))
-                known = True
-            if not known and not parts:
-                corrected = self._typos.correct(word)
-                if corrected is not None:
-                    surface, known = corrected, True
-                    parts = self._splitter.split(corrected)
-                    add(Term(stem(corrected), WEIGHT_TYPO, slot, Via.TYPO, corrected))
-            if surface == word:
-                add(Term(stem(word), WEIGHT_WORD, slot, Via.WORD, word))
-            primary.append(stem(surface))
-            part_weight = WEIGHT_PART_OF_KNOWN if known else WEIGHT_PART_OF_UNKNOWN
-            for part in parts:
-                add(Term(stem(part), part_weight, slot, Via.COMPOUND, part))
-                for phrase in self._synonyms.alternatives(stem(part)):
-                    for s in phrase:
-                        add(Term(s, part_weight * WEIGHT_SYNONYM, slot, Via.SYNONYM, self._synonyms.display(phrase)))
-
+        for word in words:
+            own, primary_stem = self._word_analysis(word)
+            joined = [Term(stem(p + word), WEIGHT_SEPARABLE, Via.COMPOUND, p + word) for p in particles]
+            joined = [term for term in joined if self.knows(term.surface)]
+            slots.append(_merged(joined, own) if joined else own)  # the word's own tuple: matcher keeps its work
+            primary.append(primary_stem)
         for start, _end, phrases in self._synonyms.find(primary):
-            for phrase in phrases:
+            synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
+            slots[start] = _merged(slots[start], synonyms)
+        return AnalysedQuery(words=words, slots=tuple(slots))
+
+    def _word_analysis(self, word: str) -> tuple[tuple[Term, ...], str]:
+        """What one word of a question stands for, on its own; and its stem for phrase lookup.
+
+        The same for every question that uses the word, so it is kept (like stems,
+        splits and typo corrections) and a server works it out once per word.
+        """
+        known_analysis = self._analysed.get(word)
+        if known_analysis is not None:
+            return known_analysis
+        found: dict[str, Term] = {}
+        derived = False
+        for form in derivations(word):
+            if len(form) >= MIN_MEMBER and stem(form) != stem(word) and self.knows(form):
+                _add(found, Term(stem(form), WEIGHT_DERIVATION, Via.DERIVATION, form))
+                derived = True
+        known = self.knows(word) or derived
+        parts = self._splitter.split(word)
+        surface = word
+        if not known and not parts and word in self._members:
+            for longer in self._members[word][:MAX_MEMBER_EXPANSIONS]:
+                _add(found, Term(stem(longer), WEIGHT_COMPOUND_MEMBER, Via.COMPOUND, longer))
+            known = True
+        if not known and not parts:
+            corrected = self._typos.correct(word)
+            if corrected is not None:
+                surface, known = corrected, True
+                parts = self._splitter.split(corrected)
+                _add(found, Term(stem(corrected), WEIGHT_TYPO, Via.TYPO, corrected))
+        if surface == word:
+            _add(found, Term(stem(word), WEIGHT_WORD, Via.WORD, word))
+        part_weight = WEIGHT_PART_OF_KNOWN if known else WEIGHT_PART_OF_UNKNOWN
+        for part in parts:
+            _add(found, Term(stem(part), part_weight, Via.COMPOUND, part))
+            for phrase in self._synonyms.alternatives(stem(part)):
                 for s in phrase:
-                    add(Term(s, WEIGHT_SYNONYM, start, Via.SYNONYM, self._synonyms.display(phrase)))
-        return AnalysedQuery(words=words, terms=tuple(best.values()))
+                    _add(found, Term(s, part_weight * WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(phrase)))
+        if len(self._analysed) >= MAX_ANALYSED_WORDS:
+            self._analysed.clear()  # bounded: questions keep bringing new words and typos
+        analysis = self._analysed[word] = (tuple(found.values()), stem(surface))
+        return analysis

@@ -54,12 +54,16 @@ class TopicIndex:
             term: math.log(1 + (n - len(found) + 0.5) / (len(found) + 0.5)) for term, found in raw.items()
         }
         self.unknown_idf = math.log(1 + (n - 1 + 0.5) / 1.5)  # as rare as a word seen once
-        self.postings: dict[str, list[tuple[int, float, bool]]] = {}
+        # Per term: document -> its BM25F contribution, and the documents that have the
+        # term in an editor-written field. Dicts, so explaining one result is a lookup.
+        self.postings: dict[str, dict[int, float]] = {}
+        self.in_editor_fields: dict[str, frozenset[int]] = {}
         for term, found in raw.items():
             if len(found) > MAX_POSTINGS:  # what heapq.nlargest would keep, sorted in C
                 found = sorted(found, key=itemgetter(1), reverse=True)[:MAX_POSTINGS]
             idf = self.idf[term]
-            self.postings[term] = [(doc, idf * saturated, strong) for doc, saturated, strong in found]
+            self.postings[term] = {doc: idf * saturated for doc, saturated, _ in found}
+            self.in_editor_fields[term] = frozenset(doc for doc, _, strong in found if strong)
 
     def term_idf(self, term: str) -> float:
         return self.idf.get(term, self.unknown_idf)

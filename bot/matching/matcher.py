@@ -11,7 +11,6 @@ how much of it belongs to our domain) and let a small fitted model decide
 
 from __future__ import annotations
 
-import heapq
 import math
 import pickle
 from collections import defaultdict
@@ -47,6 +46,7 @@ QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's
 AMBIGUITY_RATIO = 0.92
 MAX_RESULTS = 5
 MAX_OPTIONS = 3
+MAX_KEPT_WORDS = 20_000
 AUDIENCE_PREFERENCE = (Audience.AMBTENAAR, Audience.TOPAMBTENAAR, Audience.BESTUURDER)
 
 
@@ -127,17 +127,44 @@ def _theme_document(theme: Theme) -> Document:
 
 @dataclass(frozen=True)
 class _SlotEvidence:
+    """One word of the question and its terms, to explain a result after ranking.
+
+    Worked out per result shown (at most MAX_RESULTS), not per topic scored.
+    """
+
     word: str
     weight: float  # rarity of the word in general Dutch (informativeness)
-    per_doc: dict[int, list]
+    terms: list[Term]
+    index: TopicIndex
+
+    explained: dict[int, tuple[float, MatchedWord | None]] = field(default_factory=dict)
 
     def covered(self, doc: int) -> tuple[float, MatchedWord | None]:
-        """(weighted evidence, matched word) of this word for `doc`."""
-        entry = self.per_doc.get(doc)
-        if entry is None:
+        """(weighted evidence, matched word) of this word for `doc`.
+
+        Evidence is the term's weight, or a share of it when the term occurs only in
+        the story; the word shown is the term that added most to the score.
+        """
+        found = self.explained.get(doc)
+        if found is None:
+            found = self.explained[doc] = self._covered(doc)
+        return found
+
+    def _covered(self, doc: int) -> tuple[float, MatchedWord | None]:
+        evidence, best_value, best_term = 0.0, 0.0, None
+        for term in self.terms:
+            contribution = self.index.postings.get(term.stem, {}).get(doc)
+            if contribution is None:
+                continue
+            w = term.weight
+            found = w if doc in self.index.in_editor_fields[term.stem] else w * BODY_ONLY_EVIDENCE
+            if found > evidence:
+                evidence = found
+            if w * contribution > best_value:
+                best_value, best_term = w * contribution, term
+        if best_term is None:
             return 0.0, None
-        term: Term = entry[3]
-        return self.weight * entry[1], MatchedWord(self.word, term.surface, term.via, term.stem)
+        return self.weight * evidence, MatchedWord(self.word, best_term.surface, best_term.via, best_term.stem)
 
 
 def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[float, list[MatchedWord]]:
@@ -162,13 +189,25 @@ class _Scored:
     strongest: float  # the most telling domain word of the question
     foreign: float  # informativeness of the words we do not know at all
     own: dict[int, float] = field(default_factory=dict)  # our own score, before adding whole-text BM25
+    ranked: list[int] = field(default_factory=list)  # the best topics, best first
 
 
-def _slots(query: AnalysedQuery) -> dict[int, list[Term]]:
-    slots: dict[int, list[Term]] = defaultdict(list)
-    for term in query.terms:
-        slots[term.slot].append(term)
-    return slots
+@dataclass(frozen=True)
+class _WordEvidence:
+    evidence: _SlotEvidence  # its most telling terms, and its informativeness as the weight
+    weight: float  # its rarity in the content
+    domain: float  # informativeness times how much it belongs to our domain
+    foreign: bool  # our content and thesaurus know it in no form
+    scores: dict[int, float]  # per topic
+    in_question: dict[int, float]  # per example question
+    tips: dict[str, float]  # per tip sharing a term with it: what its best shared term is worth
+
+
+@dataclass(frozen=True)
+class _QueryMemo:
+    query: AnalysedQuery | None
+    words: tuple[_WordEvidence, ...]
+    tips: dict[tuple[str, frozenset[str], Audience | None], tuple[Tip, ...]]
 
 
 class Matcher:
@@ -185,8 +224,16 @@ class Matcher:
         del words, wholes
         self.analyzer = analyzer
         self._topics: list[Case | Theme] = [*kb.cases, *kb.themes]
-        self._tip_terms: dict[str, frozenset[str]] = {
-            tip.id: frozenset(analyzer.document_terms(tip.text)) for tip in kb.tips
+        tips_with_term: dict[str, list[str]] = defaultdict(list)
+        for tip in kb.tips:
+            for term in dict.fromkeys(analyzer.document_terms(tip.text)):
+                tips_with_term[term].append(tip.id)
+        self._tips_with_term = {term: tuple(tips) for term, tips in tips_with_term.items()}
+        # Tie-breaks of rank_tips, worked out once: civil servants' tips first, then the editor's order.
+        self._tip_order: dict[str, tuple[int, int]] = {
+            tip.id: (AUDIENCE_PREFERENCE.index(tip.audience), position)
+            for theme in kb.themes
+            for position, tip in enumerate(theme.tips)
         }
         self._question_topic: list[int] = []
         self._question_mass: list[float] = []
@@ -204,7 +251,8 @@ class Matcher:
             term: sorted(qids, key=self._question_mass.__getitem__)[:MAX_POSTINGS]
             for term, qids in question_postings.items()
         }
-        self._values_cache: tuple[AnalysedQuery, tuple[dict[str, float], ...]] | None = None
+        self._memo: _QueryMemo | None = None
+        self._words: dict[tuple[str, tuple[Term, ...]], _WordEvidence] = {}
         # Our domain: the thesaurus, and words our content uses far more often than Dutch in general.
         # Stems only for long words: short stems collide ('nieuws' and 'nieuw' share one).
         self._lexicon = {
@@ -273,35 +321,26 @@ class Matcher:
             best = max(best, min(1.0, term.weight, max(0.0, keyness / FULL_KEYNESS)))
         return best
 
-    def _word_evidence(self, terms: list[Term]) -> tuple[dict[int, list], dict[int, float]]:
-        """For one word of the question: its best evidence per topic, and its strength per example question.
-
-        Per topic: [best contribution, best evidence, best editor-field evidence, its term].
-        """
-        best: dict[int, list] = {}
+    def _word_scores(self, terms: list[Term]) -> tuple[dict[int, float], dict[int, float]]:
+        """For one word of the question: its score per topic (its best term), and its strength per example question."""
         in_question: dict[int, float] = {}
         for term in terms:
-            w = term.weight
-            strength = w * self.index.term_idf(term.stem)
+            strength = term.weight * self.index.term_idf(term.stem)
             for qid in self._question_postings.get(term.stem, ()):
                 if in_question.get(qid, 0.0) < strength:
                     in_question[qid] = strength
-            body_evidence = w * BODY_ONLY_EVIDENCE
-            for doc, contribution, in_editor_field in self.index.postings.get(term.stem, ()):
-                value = w * contribution
-                entry = best.get(doc)
-                if entry is None:
-                    strong = w if in_editor_field else 0.0
-                    best[doc] = [value, strong or body_evidence, strong, term]
-                    continue
-                if value > entry[0]:
-                    entry[0], entry[3] = value, term
-                if in_editor_field:
-                    if w > entry[2]:
-                        entry[2] = w
-                        entry[1] = max(entry[1], w)
-                elif body_evidence > entry[1]:
-                    entry[1] = body_evidence
+        postings = self.index.postings
+        if len(terms) == 1:  # most words: no derived terms to take the best of
+            w = terms[0].weight
+            found = postings.get(terms[0].stem, {})
+            return dict(zip(found, map(w.__mul__, found.values()), strict=True)), in_question
+        best: dict[int, float] = {}
+        get = best.get
+        for term in terms:
+            w = term.weight
+            for doc, contribution in postings.get(term.stem, {}).items():
+                if w * contribution > get(doc, 0.0):
+                    best[doc] = w * contribution
         return best, in_question
 
     def _closest_questions(self, overlap: dict[int, float], total: float) -> dict[int, float]:
@@ -314,6 +353,43 @@ class Matcher:
                 best_similarity[doc] = similarity
         return best_similarity
 
+    def _word(self, word: str, terms: tuple[Term, ...]) -> _WordEvidence:
+        """All that one word of a question contributes, kept per word like its analysis.
+
+        Most of a question's cost is here (a word's terms and their postings), and it
+        does not depend on the rest of the question; a word that comes back with the
+        same terms is looked up.
+        """
+        key = (word, terms)
+        known = self._words.get(key)
+        if known is not None:
+            return known
+        strongest = self._strongest_synonyms(list(terms))
+        information = self._slot_information(word, strongest)
+        scores, in_question = self._word_scores(strongest)
+        found = _WordEvidence(
+            _SlotEvidence(word, information, strongest, self.index),
+            self._slot_weight(strongest),
+            information * self._slot_domain(word, strongest),
+            not any(t.stem in self.index.idf for t in strongest),
+            scores,
+            in_question,
+            self._tip_values(terms),
+        )
+        if len(self._words) >= MAX_KEPT_WORDS:
+            self._words.clear()
+        self._words[key] = found
+        return found
+
+    def _tip_values(self, terms: tuple[Term, ...]) -> dict[str, float]:
+        values: dict[str, float] = {}
+        for term in terms:
+            value = term.weight * self.index.term_idf(term.stem)
+            for tip in self._tips_with_term.get(term.stem, ()):
+                if values.get(tip, 0.0) < value:
+                    values[tip] = value
+        return values
+
     def _score(self, query: AnalysedQuery) -> _Scored:
         """Score every topic; keep per word the evidence needed to explain the winners.
 
@@ -322,32 +398,26 @@ class Matcher:
         """
         scores: dict[int, float] = defaultdict(float)
         overlap: dict[int, float] = defaultdict(float)
-        evidence: list[_SlotEvidence] = []
-        slots = {slot: self._strongest_synonyms(terms) for slot, terms in _slots(query).items()}
-        weights = {slot: self._slot_weight(terms) for slot, terms in slots.items()}
-        total = sum(weights.values()) or 1.0
-        information = {slot: self._slot_information(query.words[slot], terms) for slot, terms in slots.items()}
-        domain_of = {
-            slot: information[slot] * self._slot_domain(query.words[slot], terms) for slot, terms in slots.items()
-        }
-        domain = sum(domain_of.values())
-        for slot, terms in slots.items():
-            best, in_question = self._word_evidence(terms)
-            for doc, entry in best.items():
-                scores[doc] += entry[0]
-            for qid, strength in in_question.items():
+        words = [self._word(word, terms) for word, terms in zip(query.words, query.slots, strict=True)]
+        total = sum(w.weight for w in words) or 1.0
+        for word in words:
+            for doc, value in word.scores.items():
+                scores[doc] += value
+            for qid, strength in word.in_question.items():
                 overlap[qid] += strength
-            evidence.append(_SlotEvidence(query.words[slot], information[slot], best))
         best_similarity = self._closest_questions(overlap, total)
         for doc, similarity in best_similarity.items():
             scores[doc] += QUESTION_WEIGHT * similarity
-        strongest = max(domain_of.values(), default=0.0)
-        # Informative words our content and thesaurus do not know in any form ('telefoonnummer', 'sumif').
-        foreign = sum(
-            information[slot] for slot, terms in slots.items() if not any(t.stem in self.index.idf for t in terms)
+        return _Scored(
+            scores,
+            [w.evidence for w in words],
+            sum(w.evidence.weight for w in words) or 1.0,
+            best_similarity,
+            sum(w.domain for w in words),
+            max((w.domain for w in words), default=0.0),
+            # Informative words our content and thesaurus do not know in any form ('telefoonnummer', 'sumif').
+            sum(w.evidence.weight for w in words if w.foreign),
         )
-        total_information = sum(information.values()) or 1.0
-        return _Scored(scores, evidence, total_information, best_similarity, domain, strongest, foreign)
 
     def rank_tips(
         self,
@@ -357,31 +427,35 @@ class Matcher:
         audience: Audience | None = None,
     ) -> list[Tip]:
         """Tips of `theme`: those for the asker's own audience first (when known), then
-        those sharing most with the question; civil servants' tips first on a tie."""
-        candidates = [t for t in theme.tips if t.id not in exclude] or list(theme.tips)
-        values = self._slot_values(query) if query else ()
+        those sharing most with the question; civil servants' tips first on a tie.
 
-        def rank(tip: Tip) -> tuple[bool, float, int, int]:
-            terms = self._tip_terms[tip.id]
-            score = sum(max(map(slot.__getitem__, shared)) for slot in values if (shared := slot.keys() & terms))
-            own = audience is not None and tip.audience is audience
-            return (not own, -score, AUDIENCE_PREFERENCE.index(tip.audience), theme.tips.index(tip))
+        An answer ranks the same theme's tips more than once (for the result, then for
+        the reply), so the ranking is kept for the question last asked.
+        """
+        memo = self._query_memo(query)
+        key = (theme.id, exclude, audience)
+        ranked = memo.tips.get(key)
+        if ranked is None:
+            candidates = [t for t in theme.tips if t.id not in exclude] or list(theme.tips)
+            ranked = memo.tips[key] = tuple(sorted(candidates, key=lambda tip: self._tip_rank(tip, memo, audience)))
+        return list(ranked)
 
-        return sorted(candidates, key=rank)
+    def _tip_rank(self, tip: Tip, memo: _QueryMemo, audience: Audience | None) -> tuple[bool, float, tuple[int, int]]:
+        score = 0.0
+        for word in memo.words:  # per word of the question: its best term the tip shares
+            score += word.tips.get(tip.id, 0.0)
+        own = audience is not None and tip.audience is audience
+        return (not own, -score, self._tip_order[tip.id])
 
-    def _slot_values(self, query: AnalysedQuery) -> tuple[dict[str, float], ...]:
-        """Per word of the question: what each of its terms is worth (cached: asked once per shown theme)."""
-        cached = self._values_cache
-        if cached is not None and cached[0] is query:
-            return cached[1]
-        values: dict[int, dict[str, float]] = defaultdict(dict)
-        for t in query.terms:
-            value = t.weight * self.index.term_idf(t.stem)
-            if values[t.slot].get(t.stem, 0.0) < value:
-                values[t.slot][t.stem] = value
-        found = tuple(values.values())
-        self._values_cache = (query, found)
-        return found
+    def _query_memo(self, query: AnalysedQuery | None) -> _QueryMemo:
+        """The question's words and the tips ranked so far for it."""
+        memo = self._memo
+        if memo is not None and memo.query is query:
+            return memo
+        words = zip(query.words, query.slots, strict=True) if query is not None else ()
+        memo = _QueryMemo(query, tuple(self._word(word, terms) for word, terms in words), {})
+        self._memo = memo
+        return memo
 
     def best_tip(
         self,
@@ -428,16 +502,30 @@ class Matcher:
         """Rank by our own score plus whole-text BM25, each scaled to its best item."""
         own = scored.scores
         whole = self.whole_text.scores(words)
-        own_best = max(own.values(), default=0.0) or 1.0
-        whole_best = max(whole.values(), default=0.0) or 1.0
-        fused = {doc: value / own_best for doc, value in own.items()}
+        own_scale = 1.0 / (max(own.values(), default=0.0) or 1.0)
+        whole_scale = WHOLE_TEXT_WEIGHT / (max(whole.values(), default=0.0) or 1.0)
+        fused = dict(zip(own, map(own_scale.__mul__, own.values()), strict=True))
+        get = fused.get
         for doc, value in whole.items():
-            fused[doc] = fused.get(doc, 0.0) + WHOLE_TEXT_WEIGHT * value / whole_best
-        return replace(scored, scores=fused, own=own)
+            fused[doc] = get(doc, 0.0) + whole_scale * value
+        return replace(scored, scores=fused, own=own, ranked=self._top(fused))
+
+    def _top(self, scores: dict[int, float]) -> list[int]:
+        """The MAX_RESULTS best topics, ties broken by id so answers never flip between runs.
+
+        At 10,000 items a question touches thousands of topics: find the cut-off score
+        with a sort in C, then order only the few above it.
+        """
+        if len(scores) > MAX_RESULTS:
+            cutoff = sorted(scores.values(), reverse=True)[MAX_RESULTS - 1]
+            candidates = [doc for doc, value in scores.items() if value >= cutoff]
+        else:
+            candidates = list(scores)
+        candidates.sort(key=lambda d: (-scores[d], self._topics[d].id))
+        return candidates[:MAX_RESULTS]
 
     def _features(self, query: AnalysedQuery, scored: _Scored) -> dict[str, float]:
-        scores = scored.scores
-        ranked = heapq.nsmallest(MAX_RESULTS, scores, key=lambda d: (-scores[d], self._topics[d].id))
+        scores, ranked = scored.scores, scored.ranked
         first = scores[ranked[0]] if ranked else 0.0
         # The margin to the best rival: a case and its own theme winning together is no doubt.
         rivals = [d for d in ranked[1:] if not self._related(self._topics[ranked[0]].id, self._topics[d].id)]
@@ -465,8 +553,7 @@ class Matcher:
             has_words = any(ch.isalnum() for ch in cleaned)
             decision = Decision.NOT_ANSWERED if has_words else Decision.EMPTY
             return MatchOutcome(cleaned, decision, (), 0.0, looks_english(cleaned))
-        scores = scored.scores
-        ranked = heapq.nsmallest(MAX_RESULTS, scores, key=lambda d: (-scores[d], self._topics[d].id))
+        scores, ranked = scored.scores, scored.ranked
         audience = asker_role(cleaned)
         results = tuple(
             self._result(d, scores[d], query, _explain(scored.evidence, d, scored.information)[1], audience)
