@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from antenne.bot.config import DEFAULT_TIMEZONE, valid_timezone
+
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-DEFAULT_TIMEZONE = "Europe/Amsterdam"
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WEEKDAY_WORDS = {
     **{name: n for n, name in enumerate(WEEKDAY_NAMES)},
@@ -28,16 +29,6 @@ TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?(?:u|uur)?$")
 
 class SlotError(ValueError):
     """A slot the user typed that we cannot read; the message is shown to them."""
-
-
-def valid_timezone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: commands without a digest skip the import
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)
