@@ -51,11 +51,15 @@ class _Collector:
         self.issues: list[ContentIssue] = []
         self.declared: dict[str, list[tuple[str, str]]] = defaultdict(list)  # id -> [(kind, file)]
         self.references: list[tuple[str, str, str, str]] = []  # (file, item id, field, referenced id)
+        self._shown: dict[Path, str] = {}  # pathlib's relative_to is slow, and each file is named many times
 
     def shown(self, path: Path | str) -> str:
-        if isinstance(path, Path):
-            return str(path.relative_to(self.root.parent)) if path.is_relative_to(self.root.parent) else str(path)
-        return path
+        if not isinstance(path, Path):
+            return path
+        if path not in self._shown:
+            parent = self.root.parent
+            self._shown[path] = str(path.relative_to(parent)) if path.is_relative_to(parent) else str(path)
+        return self._shown[path]
 
     def add(self, path: Path | str, item_id: str, field: str, message: str) -> None:
         self.issues.append(ContentIssue(self.shown(path), item_id, field, message))
