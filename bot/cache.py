@@ -14,7 +14,6 @@ nobody else may write to.
 from __future__ import annotations
 
 import gc
-import hashlib
 import importlib
 import os
 import pickle
@@ -60,6 +59,8 @@ def code_fingerprint() -> bytes:
     Size and time are what Python itself trusts to tell a stale .pyc, and reading
     every file instead would cost each start a few milliseconds.
     """
+    import hashlib  # here, as in fingerprint(): with the cache off, nothing is hashed
+
     digest = hashlib.sha256(antenne.__version__.encode())
     for package in CODE_PACKAGES:
         folder = os.path.dirname(importlib.import_module(package).__file__ or "")
@@ -78,6 +79,8 @@ def _code_files(folder: str, prefix: str) -> Iterator[tuple[str, os.stat_result]
 
 
 def fingerprint(kind: str, parts: Iterable[bytes]) -> str:
+    import hashlib
+
     digest = hashlib.sha256(kind.encode())
     digest.update(code_fingerprint())
     for part in parts:
@@ -152,6 +155,8 @@ def _prune(folder: Path, kind: str) -> None:
 
 def cached(kind: str, parts: Iterable[bytes], build: Callable[[], T], expected: type[T]) -> T:
     """The cached value for these inputs, or build (and keep) it."""
+    if cache_dir() is None:  # switched off: not even the inputs are read
+        return build()
     key = fingerprint(kind, parts)
     found = load(kind, key)
     if isinstance(found, expected):
