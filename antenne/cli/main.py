@@ -23,7 +23,7 @@ INTERRUPTED = 130
 BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 # The modules of antenne.cli that add commands, in the order `antenne --help` lists them,
-# and the commands each adds (tests/test_cli.py checks these against the modules).
+# and the commands each adds (tests/test_cli_startup.py checks these against the modules).
 COMMAND_GROUPS = {
     "answers": ("ask", "tip", "eval"),
     "content": ("content",),
@@ -36,8 +36,12 @@ COMMAND_GROUPS = {
 
 
 def groups_for(argv: Sequence[str]) -> tuple[str, ...]:
-    """Only the named command's module: building every parser and importing every module costs a quick command
-    (`antenne ask`) a tenth of its start. Anything else (--help, --version, a typo) gets them all."""
+    """The modules to build the parser from: only the named command's.
+
+    Building every command's parser and importing every command module would cost a
+    quick command (`antenne ask`) a tenth of its start. Anything but a command name
+    (--help, --version, a typo) gets them all, so help and errors list every command.
+    """
     named = [group for group, commands in COMMAND_GROUPS.items() if argv and argv[0] in commands]
     return tuple(named) or tuple(COMMAND_GROUPS)
 
