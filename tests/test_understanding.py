@@ -74,6 +74,18 @@ def test_idioms_expand_to_their_telling_words_only(matcher):
     assert "tegenwerk" in stems and "rijd" not in stems
 
 
+def test_fixed_expressions_count_only_as_a_whole(matcher):
+    """'niet op een lijn' means the working relation; 'lijn' alone means a line, and
+    'afdeling' alone is not the ICT department ('i-afdeling')."""
+    query = matcher.analyse("we zitten niet op een lijn, de wethouder en ik")
+    idiom = query.slots[query.words.index("lijn")]
+    assert "klik" in {t.surface for t in idiom}
+    literal = next(t for t in idiom if t.via is Via.WORD)
+    assert literal.stem == "lijn" and literal.weight < max(t.weight for t in idiom if t.via is Via.SYNONYM)
+    assert not via_terms(matcher, "de lijn van het beleid is helder", Via.SYNONYM) & {"klik", "relatie"}
+    assert "ict" not in via_terms(matcher, "welke afdeling gaat hierover", Via.SYNONYM)
+
+
 @pytest.mark.parametrize(
     ("question", "role"),
     [

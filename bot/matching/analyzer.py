@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
+from itertools import islice
 
 from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
 from antenne.bot.matching.informativeness import informativeness
@@ -32,7 +33,7 @@ WEIGHT_DERIVATION = 0.8
 MIN_MEMBER = 4
 TELLING_WORD = 0.5  # in a synonym phrase, words at least this informative carry its meaning
 MAX_MEMBER_EXPANSIONS = 3
-MAX_ANALYSED_WORDS = 50_000
+MAX_ANALYSED_WORDS = 20_000
 
 # Dutch separable verbs put their particle elsewhere: "leg ik uit" is uitleggen,
 # "hoe pak ik dat aan" is aanpakken. These particles are stop words on their own.
@@ -109,6 +110,19 @@ class AnalysedQuery:
         return not self.words
 
 
+def forget_oldest(kept: dict, limit: int) -> None:
+    """Keep a per-word memory bounded: when full, the older half goes (dicts keep insertion order)."""
+    if len(kept) >= limit:
+        for key in list(islice(kept, max(1, limit // 2))):
+            del kept[key]
+
+
+def _fixed_expression(entry: str) -> tuple[str, ...]:
+    """The entry's words as written, when it only means something as a whole (see SynonymTable)."""
+    written = tuple(plain_tokens(entry))
+    return written if len(written) > 1 and len(content_words(entry)) <= 1 else ()
+
+
 def _merged(*groups: Iterable[Term]) -> tuple[Term, ...]:
     found: dict[str, Term] = {}
     for group in groups:
@@ -161,6 +175,7 @@ class Analyzer:
             synonym_groups,
             lambda entry: tuple(stem(w) for w in content_words(entry)),
             lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
+            _fixed_expression,
         )
         self._frequency = vocabulary
         self._word_terms: dict[str, tuple[str, ...]] = {}
@@ -202,6 +217,9 @@ class Analyzer:
                     if len(member) >= MIN_MEMBER and member != word:
                         members.setdefault(member, []).append(word)
         return members
+
+    def forget_words(self) -> None:
+        self._analysed.clear()
 
     def content_form(self, term: str) -> str:
         """The word our content uses most for a stem, to show people instead of the stem."""
@@ -301,14 +319,38 @@ class Analyzer:
         primary: list[str] = []
         for word in words:
             own, primary_stem = self._word_analysis(word)
-            joined = [Term(stem(p + word), WEIGHT_SEPARABLE, Via.COMPOUND, p + word) for p in particles]
-            joined = [term for term in joined if self.knows(term.surface)]
+            joined = [Term(stem(w), WEIGHT_SEPARABLE, Via.COMPOUND, w) for p in particles if self.knows(w := p + word)]
             slots.append(_merged(joined, own) if joined else own)  # the word's own tuple: matcher keeps its work
             primary.append(primary_stem)
         for start, _end, phrases in self._synonyms.find(primary):
             synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
             slots[start] = _merged(slots[start], synonyms)
+        self._add_expressions(text, slots)
         return AnalysedQuery(words=words, slots=tuple(slots))
+
+    def _add_expressions(self, text: str, slots: list[tuple[Term, ...]]) -> None:
+        """A fixed expression ('niet op een lijn') stands for its synonyms, not for its
+        literal word: that word's own terms count as little as a synonym's synonym."""
+        written = plain_tokens(text)
+        found = self._synonyms.find_expressions(written)
+        if not found:
+            return
+        slot_of: list[int | None] = []
+        slots_seen = 0
+        for word in written:
+            if meaningful(word, self._stop):
+                slot_of.append(slots_seen)
+                slots_seen += 1
+            else:
+                slot_of.append(None)
+        for start, end, phrases in found:
+            slot = next((s for s in slot_of[start:end] if s is not None), None)
+            if slot is None:
+                continue
+            literal = [replace(t, weight=t.weight * WEIGHT_SYNONYM) if t.via is Via.WORD else t for t in slots[slot]]
+            synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
+            slots[slot] = tuple({t.stem: t for t in literal}.values())
+            slots[slot] = _merged(slots[slot], synonyms)
 
     def _word_analysis(self, word: str) -> tuple[tuple[Term, ...], str]:
         """What one word of a question stands for, on its own; and its stem for phrase lookup.
@@ -346,7 +388,6 @@ class Analyzer:
             for phrase in self._synonyms.alternatives(stem(part)):
                 for s in phrase:
                     _add(found, Term(s, part_weight * WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(phrase)))
-        if len(self._analysed) >= MAX_ANALYSED_WORDS:
-            self._analysed.clear()  # bounded: questions keep bringing new words and typos
+        forget_oldest(self._analysed, MAX_ANALYSED_WORDS)  # questions keep bringing new words and typos
         analysis = self._analysed[word] = (tuple(found.values()), stem(surface))
         return analysis

@@ -27,6 +27,7 @@ from antenne.bot.matching.analyzer import (
     Term,
     Via,
     content_words,
+    forget_oldest,
 )
 from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
@@ -46,7 +47,7 @@ QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's
 AMBIGUITY_RATIO = 0.92
 MAX_RESULTS = 5
 MAX_OPTIONS = 3
-MAX_KEPT_WORDS = 20_000
+MAX_KEPT_WORDS = 4_000  # about 5 KB each on the shipped content (bench/run.py measures memory)
 AUDIENCE_PREFERENCE = (Audience.AMBTENAAR, Audience.TOPAMBTENAAR, Audience.BESTUURDER)
 
 
@@ -323,17 +324,18 @@ class Matcher:
 
     def _word_scores(self, terms: list[Term]) -> tuple[dict[int, float], dict[int, float]]:
         """For one word of the question: its score per topic (its best term), and its strength per example question."""
-        in_question: dict[int, float] = {}
+        postings = self.index.postings
+        if len(terms) == 1:  # no derived terms to take the best of
+            term = terms[0]
+            in_question = dict.fromkeys(self._question_postings.get(term.stem, ()), self._strength(term))
+            found = postings.get(term.stem, {})
+            return dict(zip(found, map(term.weight.__mul__, found.values()), strict=True)), in_question
+        in_question = {}
         for term in terms:
-            strength = term.weight * self.index.term_idf(term.stem)
+            strength = self._strength(term)
             for qid in self._question_postings.get(term.stem, ()):
                 if in_question.get(qid, 0.0) < strength:
                     in_question[qid] = strength
-        postings = self.index.postings
-        if len(terms) == 1:  # most words: no derived terms to take the best of
-            w = terms[0].weight
-            found = postings.get(terms[0].stem, {})
-            return dict(zip(found, map(w.__mul__, found.values()), strict=True)), in_question
         best: dict[int, float] = {}
         get = best.get
         for term in terms:
@@ -342,6 +344,9 @@ class Matcher:
                 if w * contribution > get(doc, 0.0):
                     best[doc] = w * contribution
         return best, in_question
+
+    def _strength(self, term: Term) -> float:
+        return term.weight * self.index.term_idf(term.stem)
 
     def _closest_questions(self, overlap: dict[int, float], total: float) -> dict[int, float]:
         """Per topic, the similarity (Dice on idf mass) of its closest example question."""
@@ -376,15 +381,14 @@ class Matcher:
             in_question,
             self._tip_values(terms),
         )
-        if len(self._words) >= MAX_KEPT_WORDS:
-            self._words.clear()
+        forget_oldest(self._words, MAX_KEPT_WORDS)
         self._words[key] = found
         return found
 
     def _tip_values(self, terms: tuple[Term, ...]) -> dict[str, float]:
         values: dict[str, float] = {}
         for term in terms:
-            value = term.weight * self.index.term_idf(term.stem)
+            value = self._strength(term)
             for tip in self._tips_with_term.get(term.stem, ()):
                 if values.get(tip, 0.0) < value:
                     values[tip] = value
@@ -488,6 +492,13 @@ class Matcher:
         return False
 
     # -- public ------------------------------------------------------------------
+
+    def forget_words(self) -> None:
+        """Drop what was kept per word, so the next question is worked out from scratch
+        (benchmarks measure both; answers never depend on it)."""
+        self._words.clear()
+        self._memo = None
+        self.analyzer.forget_words()
 
     def signals(self, question: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
         """The analysed question, its scores and the signals the decision model reads."""

@@ -20,8 +20,15 @@ class SynonymTable:
         groups: Sequence[Sequence[str]],
         analyse: Callable[[str], Phrase],
         telling: Callable[[str], Phrase] | None = None,
+        expression: Callable[[str], Phrase] | None = None,
     ) -> None:
+        """`expression(entry)`: the entry's words as written, stop words included, when
+        dropping them would leave a single word ('op een lijn', 'in de la', 'i-afdeling').
+        Such an entry is recognised only as a whole: 'lijn' or 'la' alone must not mean
+        what the idiom means."""
         self._group_of: dict[Phrase, int] = {}
+        self._expression_group: dict[Phrase, int] = {}
+        self._expression_own: dict[Phrase, Phrase] = {}  # its literal word, which it must not expand to
         self._groups: list[list[Phrase]] = []
         self._expansion: dict[Phrase, Phrase] = {}
         self._display: dict[Phrase, str] = {}  # how the editor wrote a phrase, to show people
@@ -35,10 +42,16 @@ class SynonymTable:
                 if phrase and telling is not None and len(phrase) > 1:
                     self._expansion.setdefault(phrase, telling(entry) or phrase)
                 self._display.setdefault(self._expansion.get(phrase, phrase), entry.strip())
+                written = expression(entry) if expression is not None else ()
+                if written:
+                    self._expression_group.setdefault(written, index)
+                    self._expression_own.setdefault(written, self._expansion.get(phrase, phrase))
+                else:
+                    self._group_of.setdefault(phrase, index)
             self._groups.append([self._expansion.get(p, p) for p in phrases])
-            for phrase in phrases:
-                self._group_of.setdefault(phrase, index)
+        self._group_of.pop((), None)
         self.longest = max((len(p) for p in self._group_of), default=0)
+        self.longest_expression = max((len(p) for p in self._expression_group), default=0)
 
     def find(self, stems: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
         """Return (start, end, other phrases) for each synonym phrase found in `stems`."""
@@ -49,6 +62,19 @@ class SynonymTable:
                 group = self._group_of.get(phrase)
                 if group is not None:
                     own = self._expansion.get(phrase, phrase)
+                    found.append((start, end, [p for p in self._groups[group] if p != own]))
+                    break
+        return found
+
+    def find_expressions(self, words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
+        """Like find, for fixed expressions in the question's words as written."""
+        found = []
+        for start in range(len(words)):
+            for end in range(min(len(words), start + self.longest_expression), start + 1, -1):
+                written = tuple(words[start:end])
+                group = self._expression_group.get(written)
+                if group is not None:
+                    own = self._expression_own[written]
                     found.append((start, end, [p for p in self._groups[group] if p != own]))
                     break
         return found
