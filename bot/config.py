@@ -28,6 +28,8 @@ class ConfigError(UsageError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The checked environment, handed to every part so none reads variables on its own."""
+
     content_dir: Path
     max_question_chars: int
     log_level: str
