@@ -53,10 +53,19 @@ def test_verbs_and_nouns_meet():
     assert "informatie" in derivations("informeren") and "informeren" in derivations("informatie")
     assert "verantwoording" in derivations("verantwoorden")
     assert "informeren" in derivations("geinformeerd")
+    assert "klik" in derivations("klikt") and "bestuur" in derivations("bestuurt")
 
 
 def test_derived_forms_the_content_uses_are_searched(matcher):
     assert "informatie" in via_terms(matcher, "hoe moet ik de raad informeren", Via.DERIVATION)
+    assert "klik" in via_terms(matcher, "het klikt niet met de burgemeester", Via.DERIVATION)
+
+
+def test_a_shared_short_stem_does_not_make_words_synonyms(matcher):
+    """'nieuwe' and 'nieuws' share the stem 'nieuw'; only the second is about the press."""
+    assert "journalist" not in via_terms(matcher, "de nieuwe wethouder wil kennismaken", Via.SYNONYM)
+    assert "journalist" in via_terms(matcher, "het staat in het nieuws", Via.SYNONYM)
+    assert "amendement" in via_terms(matcher, "de raad dient moties in", Via.SYNONYM)  # an inflection still meets
 
 
 @pytest.mark.parametrize(

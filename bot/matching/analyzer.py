@@ -67,7 +67,7 @@ class Via(StrEnum):
 
 
 def derivations(word: str) -> tuple[str, ...]:
-    """Verb and noun forms of a word: informeren/informatie, verantwoorden/verantwoording.
+    """Verb and noun forms of a word: informeren/informatie, verantwoorden/verantwoording, klikt/klik.
 
     Only regular Dutch patterns; the caller keeps the forms our content uses, so a
     wrong guess costs nothing.
@@ -85,6 +85,8 @@ def derivations(word: str) -> tuple[str, ...]:
         forms.append(word[:-2] + "ing")
     if word.endswith("ing"):
         forms += [word[:-3] + "en", word[:-3] + "ingen"]
+    if word.endswith("t") and len(word) > 4:  # stem plus t: het klikt -> klik, bestuurt -> bestuur
+        forms.append(word[:-1])
     return tuple(forms)
 
 
@@ -176,6 +178,7 @@ class Analyzer:
             lambda entry: tuple(stem(w) for w in content_words(entry)),
             lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
             _fixed_expression,
+            content_words,
         )
         self._frequency = vocabulary
         self._word_terms: dict[str, tuple[str, ...]] = {}
@@ -183,7 +186,7 @@ class Analyzer:
         for word, _count in vocabulary.most_common():
             self._content_forms.setdefault(stem(word), word)
         self._members = self._compound_members()
-        self._analysed: dict[str, tuple[tuple[Term, ...], str]] = {}
+        self._analysed: dict[str, tuple[tuple[Term, ...], str]] = {}  # word -> (terms, surface)
 
     def _recurring_heads(self) -> set[str]:
         """Heads that follow at least two different known modifiers in the content.
@@ -317,12 +320,14 @@ class Analyzer:
         particles = [p for p in dict.fromkeys(plain_tokens(text)) if p in PARTICLES]
         slots: list[tuple[Term, ...]] = []
         primary: list[str] = []
+        surfaces: list[str] = []
         for word in words:
-            own, primary_stem = self._word_analysis(word)
+            own, surface = self._word_analysis(word)
+            surfaces.append(surface)
             joined = [Term(stem(w), WEIGHT_SEPARABLE, Via.COMPOUND, w) for p in particles if self.knows(w := p + word)]
             slots.append(_merged(joined, own) if joined else own)  # the word's own tuple: matcher keeps its work
-            primary.append(primary_stem)
-        for start, _end, phrases in self._synonyms.find(primary):
+            primary.append(stem(surface))
+        for start, _end, phrases in self._synonyms.find(primary, surfaces):
             synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
             slots[start] = _merged(slots[start], synonyms)
         self._add_expressions(text, slots)
@@ -353,7 +358,8 @@ class Analyzer:
             slots[slot] = _merged(slots[slot], synonyms)
 
     def _word_analysis(self, word: str) -> tuple[tuple[Term, ...], str]:
-        """What one word of a question stands for, on its own; and its stem for phrase lookup.
+        """What one word of a question stands for, on its own; and the word itself, or the
+        word its typo stands for, for phrase lookup.
 
         The same for every question that uses the word, so it is kept (like stems,
         splits and typo corrections) and a server works it out once per word.
@@ -385,9 +391,9 @@ class Analyzer:
         part_weight = WEIGHT_PART_OF_KNOWN if known else WEIGHT_PART_OF_UNKNOWN
         for part in parts:
             _add(found, Term(stem(part), part_weight, Via.COMPOUND, part))
-            for phrase in self._synonyms.alternatives(stem(part)):
+            for phrase in self._synonyms.alternatives(stem(part), part):
                 for s in phrase:
                     _add(found, Term(s, part_weight * WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(phrase)))
         forget_oldest(self._analysed, MAX_ANALYSED_WORDS)  # questions keep bringing new words and typos
-        analysis = self._analysed[word] = (tuple(found.values()), stem(surface))
+        analysis = self._analysed[word] = (tuple(found.values()), surface)
         return analysis

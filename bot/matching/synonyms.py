@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 Phrase = tuple[str, ...]
+SHORT_STEM = 6  # shorter stems are shared by unrelated words
 
 
 class SynonymTable:
@@ -21,6 +22,7 @@ class SynonymTable:
         analyse: Callable[[str], Phrase],
         telling: Callable[[str], Phrase] | None = None,
         expression: Callable[[str], Phrase] | None = None,
+        written_word: Callable[[str], Phrase] | None = None,
     ) -> None:
         """`expression(entry)`: the entry's words as written, stop words included, when
         dropping them would leave a single word ('op een lijn', 'in de la', 'i-afdeling').
@@ -28,6 +30,7 @@ class SynonymTable:
         what the idiom means."""
         self._group_of: dict[Phrase, int] = {}
         self._expression_group: dict[Phrase, int] = {}
+        self._written: dict[Phrase, set[str]] = {}  # one-word phrases: the words as editors wrote them
         self._expression_own: dict[Phrase, Phrase] = {}  # its literal word, which it must not expand to
         self._groups: list[list[Phrase]] = []
         self._expansion: dict[Phrase, Phrase] = {}
@@ -42,6 +45,8 @@ class SynonymTable:
                 if phrase and telling is not None and len(phrase) > 1:
                     self._expansion.setdefault(phrase, telling(entry) or phrase)
                 self._display.setdefault(self._expansion.get(phrase, phrase), entry.strip())
+                if len(phrase) == 1 and written_word is not None:
+                    self._written.setdefault(phrase, set()).update(written_word(entry))
                 written = expression(entry) if expression is not None else ()
                 if written:
                     self._expression_group.setdefault(written, index)
@@ -53,14 +58,15 @@ class SynonymTable:
         self.longest = max((len(p) for p in self._group_of), default=0)
         self.longest_expression = max((len(p) for p in self._expression_group), default=0)
 
-    def find(self, stems: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
-        """Return (start, end, other phrases) for each synonym phrase found in `stems`."""
+    def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
+        """Return (start, end, other phrases) for each synonym phrase found in `stems`
+        (the stems of `words`)."""
         found = []
         for start in range(len(stems)):
             for end in range(min(len(stems), start + self.longest), start, -1):
                 phrase = tuple(stems[start:end])
                 group = self._group_of.get(phrase)
-                if group is not None:
+                if group is not None and (end - start > 1 or self._same_word(phrase, words[start])):
                     own = self._expansion.get(phrase, phrase)
                     found.append((start, end, [p for p in self._groups[group] if p != own]))
                     break
@@ -82,6 +88,19 @@ class SynonymTable:
     def display(self, phrase: Phrase) -> str:
         return self._display.get(phrase, " ".join(phrase))
 
-    def alternatives(self, stem: str) -> list[Phrase]:
+    def alternatives(self, stem: str, word: str) -> list[Phrase]:
         group = self._group_of.get((stem,))
-        return [] if group is None else [p for p in self._groups[group] if p != (stem,)]
+        if group is None or not self._same_word((stem,), word):
+            return []
+        return [p for p in self._groups[group] if p != (stem,)]
+
+    def _same_word(self, phrase: Phrase, word: str) -> bool:
+        """Whether `word` is the entry behind a one-word phrase, not another word with its stem.
+
+        Short stems join unrelated words ('nieuwe' and 'nieuws' both give 'nieuw'); an
+        inflection only adds to a word ('moties', 'wethouders'), so below SHORT_STEM one
+        must begin with the other.
+        """
+        if len(phrase[0]) >= SHORT_STEM:
+            return True
+        return any(word.startswith(e) or e.startswith(word) for e in self._written.get(phrase, ()))
