@@ -14,7 +14,7 @@ import logging
 from antenne.adapters.platform import Platform
 from antenne.adapters.platforms import load_platforms
 from antenne.bot.config import Settings
-from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.digest.delivery import DigestSender
 from antenne.bot.digest.scheduler import DigestScheduler, RunSummary

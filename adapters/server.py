@@ -21,8 +21,8 @@ from antenne.adapters.lifecycle import Lifecycle
 from antenne.adapters.platform import Core, Platform
 from antenne.adapters.platforms import load_platforms
 from antenne.bot.config import Settings
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.issues import ContentError
-from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.conversation import Conversation
 from antenne.bot.digest.desk import DigestDesk, default_slot
 from antenne.bot.digest.scheduler import DigestScheduler

@@ -40,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.evaluation import EvalQuestion, format_report, is_right, known_questions, load_questions, report_for
 from antenne.bot.matching.decision import FEATURES, DecisionModel, Logistic

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from antenne.bot.cache import CACHE_ENV
-from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.model import Case, KnowledgeBase, Theme
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.evaluation import EvalQuestion, EvalReport, evaluate, known_questions, load_questions, report_for

@@ -13,13 +13,12 @@ nobody else may write to.
 
 from __future__ import annotations
 
-import hashlib
+import gc
 import importlib
 import os
 import pickle
 import stat
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -54,21 +53,34 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
-    """The package version and the bytes of the code and data that shape cached objects.
+    """The package version and the name, size and modification time of the code and data that shape cached objects.
 
     The version alone is not enough: an editable install changes code without one.
+    Size and time are what Python itself trusts to tell a stale .pyc, and reading
+    every file instead would cost each start a few milliseconds.
     """
+    import hashlib  # here, as in fingerprint(): with the cache off, nothing is hashed
+
     digest = hashlib.sha256(antenne.__version__.encode())
     for package in CODE_PACKAGES:
-        folder = Path(importlib.import_module(package).__file__ or "").parent
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(folder).as_posix().encode())
-                digest.update(path.read_bytes())
+        folder = os.path.dirname(importlib.import_module(package).__file__ or "")
+        for relative, info in sorted(_code_files(folder, "")):
+            digest.update(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.digest()
 
 
+def _code_files(folder: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir() and entry.name != "__pycache__":
+                yield from _code_files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(CODE_SUFFIXES) and entry.is_file():
+                yield f"{prefix}{entry.name}", entry.stat()
+
+
 def fingerprint(kind: str, parts: Iterable[bytes]) -> str:
+    import hashlib
+
     digest = hashlib.sha256(kind.encode())
     digest.update(code_fingerprint())
     for part in parts:
@@ -93,9 +105,20 @@ def load(kind: str, key: str) -> object | None:
         if not path.is_file() or not _trusted(folder):
             return None
         with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - our own, private folder (see _trusted)
+            return _unpickle(handle.read())
     except Exception:
         return None
+
+
+def _unpickle(data: bytes) -> object:
+    """Without the cyclic collector: it would walk the growing object graph again and again, finding nothing to free."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)  # noqa: S301 - our own, private folder (see _trusted)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def store(kind: str, key: str, value: object) -> None:
@@ -107,6 +130,8 @@ def store(kind: str, key: str, value: object) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted(folder):
             return
+        import tempfile  # here: a start served from the cache never writes
+
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
         try:
@@ -130,6 +155,8 @@ def _prune(folder: Path, kind: str) -> None:
 
 def cached(kind: str, parts: Iterable[bytes], build: Callable[[], T], expected: type[T]) -> T:
     """The cached value for these inputs, or build (and keep) it."""
+    if cache_dir() is None:  # switched off: not even the inputs are read
+        return build()
     key = fingerprint(kind, parts)
     found = load(kind, key)
     if isinstance(found, expected):

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.errors import UsageError
-from antenne.bot.slots import DEFAULT_TIMEZONE, valid_timezone
 from antenne.bot.store.urls import DatabaseUrlError, sqlalchemy_url
 from antenne.bot.text import MAX_QUESTION_CHARS
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_TIMEZONE = "Europe/Amsterdam"  # of the digest's slots (bot/slots.py), unless configured
 
 
 class ConfigError(UsageError):
@@ -28,6 +28,8 @@ class ConfigError(UsageError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The checked environment, handed to every part so none reads variables on its own."""
+
     content_dir: Path
     max_question_chars: int
     log_level: str
@@ -122,6 +124,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return settings
 
 
+def valid_timezone(name: str) -> bool:
+    """Whether zoneinfo knows the zone (from tzdata, our dependency): settings and digest slots both ask."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: commands without a digest skip the import
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _store_url(env: EnvReader, data_dir: Path) -> str:
     try:
         return sqlalchemy_url(env.text("DATABASE_URL"), data_dir)
@@ -132,6 +145,8 @@ def _store_url(env: EnvReader, data_dir: Path) -> str:
 
 def _timezone(env: EnvReader) -> str:
     zone = env.text("ANTENNE_DIGEST_TIMEZONE", DEFAULT_TIMEZONE)
+    if zone == DEFAULT_TIMEZONE:  # ships with tzdata, our dependency: checking it would cost every command zoneinfo
+        return zone
     if not valid_timezone(zone):
         env.problems.append(f"ANTENNE_DIGEST_TIMEZONE='{zone}' is geen bekende tijdzone, zoals Europe/Amsterdam")
         return DEFAULT_TIMEZONE

@@ -10,9 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
-DEFAULT_TIMEZONE = "Europe/Amsterdam"
+from antenne.bot.config import DEFAULT_TIMEZONE, valid_timezone
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WEEKDAY_WORDS = {
     **{name: n for n, name in enumerate(WEEKDAY_NAMES)},
@@ -25,14 +29,6 @@ TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?(?:u|uur)?$")
 
 class SlotError(ValueError):
     """A slot the user typed that we cannot read; the message is shown to them."""
-
-
-def valid_timezone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -50,6 +46,8 @@ class Slot:
 
     @cached_property
     def zone(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(self.timezone)
 
     def _on(self, day: date) -> datetime:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.service import Antenne

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.issues import ContentError
-from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.content.model import Audience
 from antenne.bot.content.paths import default_content_dir
 

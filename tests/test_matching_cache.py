@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from antenne.bot import cache
-from antenne.bot.content.loader import load_knowledge_base
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.matching.matcher import Matcher, cached_matcher
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.issues import ContentError
-from antenne.bot.content.loader import load_knowledge_base
 from antenne.bot.content.paths import default_content_dir
 
 

@@ -6,33 +6,50 @@ This path must start fast: no asyncio, aiohttp, SQLAlchemy or platform SDKs here
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from antenne.bot.errors import UsageError
-from antenne.cli.common import AddParser, antenne_for, knowledge_base, say, settings
+from antenne.cli.common import AddParser, antenne_for, kept_for_good, knowledge_base, matcher_for, say, settings
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    return (line.rstrip("\r\n") for line in sys.stdin) if args.question == ["-"] else [" ".join(args.question)]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from antenne.bot.answers.render_text import render_text
-    from antenne.bot.matching.matcher import outcome_json
-
-    antenne = antenne_for(settings())
-    questions = (line.rstrip("\r\n") for line in sys.stdin) if args.question == ["-"] else [" ".join(args.question)]
-    for question in questions:
-        outcome = antenne.match(question)
-        if args.json:
-            say(json.dumps(outcome_json(question, outcome), ensure_ascii=False))
-        else:
-            say(render_text(antenne.answer(outcome)) + ("\n" if args.question == ["-"] else ""))
+    with kept_for_good():  # what this imports and loads stays until the command ends
+        reply = _json_replies() if args.json else _text_replies(separated=args.question == ["-"])
+    for question in _questions(args):
+        say(reply(question))
     return 0
 
 
-def cmd_tip(args: argparse.Namespace) -> int:
+def _json_replies() -> Callable[[str], str]:
+    """Ranking only: the matcher without the answer service, the quickest start (see matcher_for)."""
+    import json
+
+    from antenne.bot.matching.matcher import outcome_json
+
+    matcher = matcher_for(settings())
+    return lambda question: json.dumps(outcome_json(question, matcher.match(question)), ensure_ascii=False)
+
+
+def _text_replies(separated: bool) -> Callable[[str], str]:
+    """The answer as the console shows it; answers to questions from stdin are separated by a blank line."""
     from antenne.bot.answers.render_text import render_text
 
-    say(render_text(antenne_for(settings()).tip(" ".join(args.topic)), show_actions=False))
+    antenne = antenne_for(settings())
+    return lambda question: render_text(antenne.ask(question)) + ("\n" if separated else "")
+
+
+def cmd_tip(args: argparse.Namespace) -> int:
+    with kept_for_good():
+        from antenne.bot.answers.render_text import render_text
+
+        antenne = antenne_for(settings())
+    say(render_text(antenne.tip(" ".join(args.topic)), show_actions=False))
     return 0
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from antenne.bot.config import Settings, load_settings
-from antenne.bot.content.loader import load_knowledge_base
-from antenne.bot.content.model import KnowledgeBase
-from antenne.bot.errors import StoreUnavailable
-
 if TYPE_CHECKING:
+    from antenne.bot.config import Settings
+    from antenne.bot.content.model import KnowledgeBase
+    from antenne.bot.errors import StoreUnavailable
+    from antenne.bot.matching.matcher import Matcher
     from antenne.bot.service import Antenne
     from antenne.bot.store.store import Store
 
@@ -26,11 +27,15 @@ AddParser = Callable[..., argparse.ArgumentParser]
 
 def settings() -> Settings:
     """The environment's settings; a ConfigError (exit 2) names every wrong variable."""
+    from antenne.bot.config import load_settings
+
     return load_settings()
 
 
 def knowledge_base(content_dir: Path, inventory: Path | None = None) -> KnowledgeBase:
     """The knowledge base; a ContentError lists every problem."""
+    from antenne.bot.content.cached import load_knowledge_base
+
     return load_knowledge_base(content_dir, inventory)
 
 
@@ -39,6 +44,46 @@ def antenne_for(config: Settings, **callbacks: object) -> Antenne:
 
     kb = knowledge_base(config.content_dir)
     return Antenne(kb, max_question_chars=config.max_question_chars, **callbacks)  # type: ignore[arg-type]
+
+
+def matcher_for(config: Settings) -> Matcher:
+    """The matcher alone, for commands that rank but compose no answer (`antenne ask --json`).
+
+    Antenne.match is this matcher's match; skipping the service skips importing
+    answer composition, which a quick start cannot afford.
+    """
+    from antenne.bot.matching.matcher import cached_matcher
+
+    return cached_matcher(knowledge_base(config.content_dir), max_question_chars=config.max_question_chars)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for start-up work that allocates only what lives on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def kept_for_good() -> Iterator[None]:
+    """For what a short-lived command loads once and keeps until it exits (the matcher, the content).
+
+    Loading allocates hundreds of thousands of objects that stay alive: the cyclic
+    collector would walk them many times while they load, and once more at exit,
+    only to find nothing to free (together a sixth of a cold `antenne ask`). So it
+    pauses while they load, and they are frozen out of its sight afterwards.
+    Long-running servers do the same once they have loaded (adapters/server.py).
+    """
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def say(text: str) -> None:

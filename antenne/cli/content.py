@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from antenne.bot.content.issues import ContentError
-from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.errors import AntenneError
 from antenne.cli.common import AddParser, knowledge_base, say, settings
+
+if TYPE_CHECKING:
+    from antenne.bot.content.model import KnowledgeBase
 
 
 class ContentCheckFailed(AntenneError):
@@ -17,6 +19,8 @@ class ContentCheckFailed(AntenneError):
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
+    from antenne.bot.content.issues import ContentError
+
     content_dir = Path(args.dir) if args.dir else settings().content_dir
     try:
         kb = knowledge_base(content_dir, Path(args.inventory) if args.inventory else None)

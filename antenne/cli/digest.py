@@ -6,11 +6,11 @@ import argparse
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from antenne.bot.config import Settings
 from antenne.bot.errors import ExitCode
 from antenne.cli.common import AddParser, knowledge_base, run_with_store, say, settings, store_errors, unavailable
 
 if TYPE_CHECKING:
+    from antenne.bot.config import Settings
     from antenne.bot.store.ledger import LedgerEntry
     from antenne.bot.store.store import Store
     from antenne.bot.store.subscriptions import Subscription

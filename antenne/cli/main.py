@@ -12,23 +12,46 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 
 from antenne import __version__
-from antenne.bot.config import ConfigError
 from antenne.bot.content.issues import ContentError
 from antenne.bot.errors import AntenneError, ExitCode, StoreUnavailable
-from antenne.cli import answers, chat, content, digest, report, serve, teams_package
+from antenne.cli.common import collector_paused
 
 INTERRUPTED = 130
 BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
+# The modules of antenne.cli that add commands, in the order `antenne --help` lists them,
+# and the commands each adds (tests/test_cli_startup.py checks these against the modules).
+COMMAND_GROUPS = {
+    "answers": ("ask", "tip", "eval"),
+    "content": ("content",),
+    "chat": ("chat",),
+    "serve": ("serve",),
+    "digest": ("digest",),
+    "report": ("report",),
+    "teams_package": ("teams-package",),
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def groups_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The modules to build the parser from: only the named command's.
+
+    Building every command's parser and importing every command module would cost a
+    quick command (`antenne ask`) a tenth of its start. Anything but a command name
+    (--help, --version, a typo) gets them all, so help and errors list every command.
+    """
+    named = [group for group, commands in COMMAND_GROUPS.items() if argv and argv[0] in commands]
+    return tuple(named) or tuple(COMMAND_GROUPS)
+
+
+def build_parser(groups: Sequence[str] = tuple(COMMAND_GROUPS)) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="antenne", description="Antenne: bestuurlijke antenne voor ambtenaren.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
-    for group in (answers, content, chat, serve, digest, report, teams_package):
-        group.add_commands(commands.add_parser)
+    for group in groups:
+        import_module(f"antenne.cli.{group}").add_commands(commands.add_parser)
     return parser
 
 
@@ -56,11 +79,9 @@ def run(args: argparse.Namespace) -> int:
     """Run one parsed command; every operator error becomes a message on stderr and its exit code."""
     try:
         return int(args.func(args))
-    except ConfigError as exc:
-        return fail(str(exc), ExitCode.USAGE)
     except ContentError as exc:  # content that cannot be served is a configuration problem
         return fail(str(exc), ExitCode.USAGE)
-    except AntenneError as exc:
+    except AntenneError as exc:  # a ConfigError too: a UsageError, exit 2 with every wrong variable
         return fail(describe(exc), exc.exit_code)
     except KeyboardInterrupt:
         return INTERRUPTED
@@ -70,4 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(build_parser().parse_args(argv))
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    with collector_paused():  # the parsers live until the command ends
+        args = build_parser(groups_for(arguments)).parse_args(arguments)
+    return run(args)

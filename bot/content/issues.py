@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ContentIssue:
+    """One problem, with the file, item and field an editor has to open to fix it."""
+
     file: str
     item_id: str
     field: str

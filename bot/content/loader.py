@@ -6,14 +6,11 @@ mistake in one run and the bot never starts with half of its content.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from antenne.bot import cache
 from antenne.bot.content.issues import ContentError, ContentIssue
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Source, Theme, Tip
 from antenne.bot.content.schema import (
@@ -54,11 +51,15 @@ class _Collector:
         self.issues: list[ContentIssue] = []
         self.declared: dict[str, list[tuple[str, str]]] = defaultdict(list)  # id -> [(kind, file)]
         self.references: list[tuple[str, str, str, str]] = []  # (file, item id, field, referenced id)
+        self._shown: dict[Path, str] = {}  # pathlib's relative_to is slow, and each file is named many times
 
     def shown(self, path: Path | str) -> str:
-        if isinstance(path, Path):
-            return str(path.relative_to(self.root.parent)) if path.is_relative_to(self.root.parent) else str(path)
-        return path
+        if not isinstance(path, Path):
+            return path
+        if path not in self._shown:
+            parent = self.root.parent
+            self._shown[path] = str(path.relative_to(parent)) if path.is_relative_to(parent) else str(path)
+        return self._shown[path]
 
     def add(self, path: Path | str, item_id: str, field: str, message: str) -> None:
         self.issues.append(ContentIssue(self.shown(path), item_id, field, message))
@@ -423,35 +424,12 @@ def check_inventory(path: Path, cases: list[Case], themes: list[Theme], issues: 
                 issues.add(path, str(wanted), "id", f"{kind} uit de inventaris ontbreekt in de content")
 
 
-def load_knowledge_base(root: Path, inventory: Path | None = None) -> KnowledgeBase:
-    """Load everything under `root`; raise ContentError listing every problem found.
+def read_knowledge_base(root: Path, inventory: Path | None = None) -> KnowledgeBase:
+    """Read and check everything under `root`; raise ContentError listing every problem found.
 
-    A knowledge base that loaded cleanly before from exactly these files (and this
-    code) comes from the disk cache; content with problems is never cached, so its
-    problems are reported on every run.
+    Without the start-up cache: commands load content through
+    antenne.bot.content.cached, which calls this only when the content changed.
     """
-    root = root.resolve()
-    if not root.is_dir():
-        return _load(root, inventory)
-    inventory = inventory.resolve() if inventory is not None else None
-    return cache.cached("content", _content_inputs(root, inventory), lambda: _load(root, inventory), KnowledgeBase)
-
-
-def _content_inputs(root: Path, inventory: Path | None) -> Iterator[bytes]:
-    """Every file the load reads, by name and bytes; a file we cannot read makes the key unique."""
-    yield str(root).encode()
-    paths = sorted(p for p in root.rglob("*") if p.is_file())
-    if inventory is not None:
-        paths.append(inventory)
-    for path in paths:
-        yield str(path).encode()
-        try:
-            yield path.read_bytes()
-        except OSError:
-            yield os.urandom(16)
-
-
-def _load(root: Path, inventory: Path | None) -> KnowledgeBase:
     issues = _Collector(root)
     if not root.is_dir():
         issues.add(str(root), "", "", "contentmap bestaat niet")

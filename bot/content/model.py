@@ -26,6 +26,8 @@ class Audience(StrEnum):
 
 @dataclass(frozen=True)
 class Source:
+    """Where an item comes from; every answer cites it, so readers can check and credit it."""
+
     title: str
     author: str
 
@@ -40,6 +42,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Case:
+    """A real situation and its lessons: what Antenne answers with when a question matches it."""
+
     id: str
     title: str
     summary: str
@@ -58,6 +62,8 @@ class Case:
 
 @dataclass(frozen=True)
 class Tip:
+    """One piece of advice for one audience; themes hold them, answers and /tip show them."""
+
     id: str
     theme: str
     audience: Audience
@@ -68,6 +74,8 @@ class Tip:
 
 @dataclass(frozen=True)
 class Theme:
+    """A subject with its tips, matched beside the cases: a general question gets practical advice."""
+
     id: str
     title: str
     introduction: str
@@ -81,6 +89,8 @@ class Theme:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
+    """Everything Antenne knows, loaded and checked once; items are looked up by id on every answer."""
+
     cases: tuple[Case, ...]
     themes: tuple[Theme, ...]
     synonym_groups: tuple[tuple[str, ...], ...]
