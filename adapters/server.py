@@ -112,6 +112,10 @@ async def run(settings: Settings, app: web.Application, sock: socket.socket) -> 
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=HANDLER_TIMEOUT)
     try:
         await runner.setup()  # the start-up hooks: store, platforms, digest loop
+        # Start-up made more long-lived objects (the database driver and migrations, the
+        # platforms' clients): out of the collector's full scans too, which would otherwise
+        # walk them all in the middle of a burst.
+        gc.freeze()
         await web.SockSite(runner, sock).start()
         app[LIFECYCLE_KEY].announce()
         await stop.wait()
