@@ -9,6 +9,8 @@ to a loopback fake of the Slack Web API in its own process, divided by the time
 from the burst's first request to its last answer.
 
 PostgreSQL: BENCH_DATABASE_URL=$(scripts/postgres.sh start DIR) .venv/bin/python bench/slack_load.py
+Outside matching: BENCH_PROFILE=bench/outside_matching.py .venv/bin/python bench/slack_load.py
+(the server's CPU with matching answered from memory: the Slack path, store and composition).
 """
 
 from __future__ import annotations
