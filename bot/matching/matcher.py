@@ -31,7 +31,7 @@ from antenne.bot.matching.analyzer import (
 )
 from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
-from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
+from antenne.bot.matching.informativeness import shipped_frequencies
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.text import looks_english
@@ -218,6 +218,7 @@ class Matcher:
         self.kb = kb
         self.max_question_chars = max_question_chars
         self.model = model or shipped_model()
+        self._frequencies = shipped_frequencies()
         documents = [_case_document(c) for c in kb.cases] + [_theme_document(t) for t in kb.themes]
         analyzer, words, wholes = Analyzer.for_documents((d.fields for d in documents), kb.synonym_groups)
         self.index = TopicIndex(documents, analyzer, words)
@@ -294,7 +295,8 @@ class Matcher:
 
     def _slot_information(self, word: str, terms: list[Term]) -> float:
         """How informative the word is in general Dutch; a typo counts as the word it corrects."""
-        if word not in zipf_table():
+        informativeness = self._frequencies.informativeness
+        if word not in self._frequencies.table:
             corrected = [t.surface for t in terms if t.via is Via.TYPO]
             if corrected:
                 return informativeness(corrected[0])
@@ -310,7 +312,8 @@ class Matcher:
         best = 0.0
         for term in terms:
             in_lexicon = term.surface in self._lexicon or term.stem in self._lexicon
-            if in_lexicon and term.via is not Via.SYNONYM and informativeness(term.surface) >= TELLING_WORD:
+            telling = self._frequencies.informativeness(term.surface) >= TELLING_WORD
+            if in_lexicon and term.via is not Via.SYNONYM and telling:
                 # A thesaurus word marks our domain, unless it is common Dutch ('melden', 'geld').
                 best = max(best, min(1.0, term.weight / WEIGHT_SEPARABLE))
                 continue
@@ -318,7 +321,7 @@ class Matcher:
             if share is None:
                 continue
             surface = word if term.via is Via.WORD else term.surface
-            keyness = math.log10(share) - (zipf(surface) - 9)
+            keyness = math.log10(share) - (self._frequencies.zipf(surface) - 9)
             best = max(best, min(1.0, term.weight, max(0.0, keyness / FULL_KEYNESS)))
         return best
 
