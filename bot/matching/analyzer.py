@@ -178,10 +178,10 @@ class Analyzer:
         self._typos = TypoCorrector({w: n for w, n in vocabulary.items() if w not in stop and len(w) >= MIN_PART})
         self._synonyms = SynonymTable(
             synonym_groups,
-            lambda entry: tuple(stem(w) for w in content_words(entry)),
-            lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
-            _fixed_expression,
-            content_words,
+            analyse=lambda entry: tuple(stem(w) for w in content_words(entry)),
+            telling=lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
+            expression=_fixed_expression,
+            written_word=content_words,
         )
         self._frequency = vocabulary
         self._word_terms: dict[str, tuple[str, ...]] = {}

@@ -104,6 +104,11 @@ class MatchOutcome:
         return self.results[0] if self.results else None
 
 
+def topic_document(topic: Case | Theme) -> Document:
+    """An item as the index sees it: the fields that are searched, by name."""
+    return _case_document(topic) if isinstance(topic, Case) else _theme_document(topic)
+
+
 def _case_document(case: Case) -> Document:
     body = " ".join([case.summary, case.what_happened, case.what_went_wrong_or_right, *case.lessons, *case.next_steps])
     return Document(
@@ -227,7 +232,7 @@ class Matcher:
         self.max_question_chars = max_question_chars
         self.model = model or shipped_model()
         self._frequencies = shipped_frequencies()
-        documents = [_case_document(c) for c in kb.cases] + [_theme_document(t) for t in kb.themes]
+        documents = [topic_document(t) for t in (*kb.cases, *kb.themes)]
         analyzer, words, wholes = Analyzer.for_documents((d.fields for d in documents), kb.synonym_groups)
         self.index = TopicIndex(documents, analyzer, words)
         self.whole_text = WholeTextIndex(wholes)
@@ -515,8 +520,9 @@ class Matcher:
     # -- public ------------------------------------------------------------------
 
     def forget_words(self) -> None:
-        """Drop what was kept per word, so the next question is worked out from scratch
-        (benchmarks measure both; answers never depend on it)."""
+        """Drop this matcher's memories per word and question, so the next question's words
+        are worked out again (benchmarks measure both; answers never depend on it). The
+        module-wide caches of stems, compound splits and typo corrections stay."""
         self._words.clear()
         self._memo = None
         self.analyzer.forget_words()
