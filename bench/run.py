@@ -28,11 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from antenne.bot.cache import CACHE_ENV
 from antenne.bot.content.cached import load_knowledge_base
-from antenne.bot.content.model import Case, KnowledgeBase, Theme
+from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.evaluation import EvalQuestion, EvalReport, evaluate, known_questions, load_questions, report_for
-from antenne.bot.matching.index import Document
-from antenne.bot.matching.matcher import Matcher, _case_document, _theme_document
+from antenne.bot.matching.matcher import Matcher, topic_document
 from antenne.bot.text import plain_tokens, tokens
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
@@ -112,14 +111,9 @@ def time_new_words(matcher: Matcher, texts: list[str]) -> list[float]:
     return samples
 
 
-def _document_of(topic: Case | Theme) -> Document:
-    """An item as the matcher indexes it."""
-    return _case_document(topic) if isinstance(topic, Case) else _theme_document(topic)
-
-
 def tokenise_ms(kb: KnowledgeBase) -> float:
     """The floor under any index build in Python: tokenising and counting all the text once."""
-    texts = [text for topic in (*kb.cases, *kb.themes) for text in _document_of(topic).fields.values()]
+    texts = [text for topic in (*kb.cases, *kb.themes) for text in topic_document(topic).fields.values()]
     start = time.perf_counter()
     for text in texts:
         Counter(plain_tokens(text))

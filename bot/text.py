@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 MAX_QUESTION_CHARS = 1000
 
@@ -80,5 +80,5 @@ def plain_tokens(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Dutch stop words; the list ships with the matcher (bot/matching/stopwords_nl.txt)."""
-    raw = resources.files("antenne.bot.matching").joinpath("stopwords_nl.txt").read_text(encoding="utf-8")
+    raw = (Path(__file__).parent / "matching" / "stopwords_nl.txt").read_text(encoding="utf-8")  # package data
     return frozenset(fold(word) for line in raw.splitlines() if (word := line.split("#", 1)[0].strip()))

@@ -42,11 +42,11 @@ def test_own_paraphrase_set(matcher):
 
 def test_second_set_written_later(matcher):
     """A second set by another writer, never fitted on (tests/data/second-set.yaml). The
-    issue's thresholds, except abstention, which is at 0.80 where the issue asks 0.85."""
+    issue's thresholds, except abstention, which is at 0.84 where the issue asks 0.85."""
     report = evaluate(matcher, load_questions(SECOND_SET))
     assert report.top1 >= 0.85 and report.top3 >= 0.95, report.misses
     assert report.confidently_wrong <= 0.05 and report.false_abstentions <= 2, report.misses
-    assert report.abstention >= 0.75, report.misses
+    assert report.abstention >= 0.8, report.misses
 
 
 def typo(word: str, rng: random.Random) -> str:

@@ -11,7 +11,7 @@ from antenne.bot.answers.model import ActionKind, AnswerKind
 from antenne.bot.answers.render_text import render_text
 from antenne.bot.content.model import Audience
 from antenne.bot.evaluation import EvalQuestion, evaluate, format_report
-from antenne.bot.matching.analyzer import Via, derivations
+from antenne.bot.matching.analyzer import WEIGHT_SYNONYM, WEIGHT_WORD, Via, derivations, verb_stem
 from antenne.bot.matching.decision import DecisionModel, Logistic, shipped_model
 from antenne.bot.matching.informativeness import informativeness
 from antenne.bot.matching.matcher import Decision, Matcher
@@ -53,12 +53,15 @@ def test_verbs_and_nouns_meet():
     assert "informatie" in derivations("informeren") and "informeren" in derivations("informatie")
     assert "verantwoording" in derivations("verantwoorden")
     assert "informeren" in derivations("geinformeerd")
-    assert "klik" in derivations("klikt") and "bestuur" in derivations("bestuurt")
+    assert verb_stem("klikt") == "klik" and verb_stem("bestuurt") == "bestuur"
+    assert verb_stem("dienst") is None and verb_stem("komst") is None  # nouns in -st
 
 
 def test_derived_forms_the_content_uses_are_searched(matcher):
     assert "informatie" in via_terms(matcher, "hoe moet ik de raad informeren", Via.DERIVATION)
     assert "klik" in via_terms(matcher, "het klikt niet met de burgemeester", Via.DERIVATION)
+    for noun in ("dienst", "internet", "kaart", "pakket"):  # a t-ending noun is not a verb form
+        assert not via_terms(matcher, f"de {noun} van de gemeente", Via.DERIVATION), noun
 
 
 def test_a_shared_short_stem_does_not_make_words_synonyms(matcher):
@@ -66,6 +69,7 @@ def test_a_shared_short_stem_does_not_make_words_synonyms(matcher):
     assert "journalist" not in via_terms(matcher, "de nieuwe wethouder wil kennismaken", Via.SYNONYM)
     assert "journalist" in via_terms(matcher, "het staat in het nieuws", Via.SYNONYM)
     assert "amendement" in via_terms(matcher, "de raad dient moties in", Via.SYNONYM)  # an inflection still meets
+    assert "gemeenteraad" in via_terms(matcher, "de raden van beide gemeenten", Via.SYNONYM)  # raad, raden
 
 
 @pytest.mark.parametrize(
@@ -86,11 +90,14 @@ def test_idioms_expand_to_their_telling_words_only(matcher):
 def test_fixed_expressions_count_only_as_a_whole(matcher):
     """'niet op een lijn' means the working relation; 'lijn' alone means a line, and
     'afdeling' alone is not the ICT department ('i-afdeling')."""
-    query = matcher.analyse("we zitten niet op een lijn, de wethouder en ik")
-    idiom = query.slots[query.words.index("lijn")]
-    assert "klik" in {t.surface for t in idiom}
-    literal = next(t for t in idiom if t.via is Via.WORD)
-    assert literal.stem == "lijn" and literal.weight < max(t.weight for t in idiom if t.via is Via.SYNONYM)
+    for question in ("we zitten niet op een lijn, de wethouder en ik", "zitten we wel op een lijn?"):
+        query = matcher.analyse(question)
+        idiom = query.slots[query.words.index("lijn")]
+        assert "klik" in {t.surface for t in idiom}
+        literal = next(t for t in idiom if t.via is Via.WORD)
+        assert literal.stem == "lijn" and literal.weight == pytest.approx(WEIGHT_WORD * WEIGHT_SYNONYM)
+    # Nor does an expression become a target: 'klik' does not search for every 'lijn'.
+    assert "lijn" not in {t.stem for t in matcher.analyse("de klik ontbreekt").terms if t.via is Via.SYNONYM}
     assert not via_terms(matcher, "de lijn van het beleid is helder", Via.SYNONYM) & {"klik", "relatie"}
     assert "ict" not in via_terms(matcher, "welke afdeling gaat hierover", Via.SYNONYM)
 

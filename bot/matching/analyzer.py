@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
-from itertools import islice
 
 from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
 from antenne.bot.matching.informativeness import informativeness
+from antenne.bot.matching.memory import forget_oldest
 from antenne.bot.matching.stemming import stem, stem_all
 from antenne.bot.matching.synonyms import SynonymTable
 from antenne.bot.matching.typos import TypoCorrector
@@ -67,7 +67,7 @@ class Via(StrEnum):
 
 
 def derivations(word: str) -> tuple[str, ...]:
-    """Verb and noun forms of a word: informeren/informatie, verantwoorden/verantwoording, klikt/klik.
+    """Verb and noun forms of a word: informeren/informatie, verantwoorden/verantwoording.
 
     Only regular Dutch patterns; the caller keeps the forms our content uses, so a
     wrong guess costs nothing.
@@ -85,9 +85,18 @@ def derivations(word: str) -> tuple[str, ...]:
         forms.append(word[:-2] + "ing")
     if word.endswith("ing"):
         forms += [word[:-3] + "en", word[:-3] + "ingen"]
-    if word.endswith("t") and len(word) > 4:  # stem plus t: het klikt -> klik, bestuurt -> bestuur
-        forms.append(word[:-1])
     return tuple(forms)
+
+
+def verb_stem(word: str) -> str | None:
+    """The stem of a present-tense verb (het klikt -> klik, hij bestuurt -> bestuur).
+
+    Many nouns end in t as well (dienst, internet, kaart), so the caller uses this only
+    for a word the content does not know, and keeps it only when the content has it.
+    """
+    if len(word) > 4 and word.endswith("t") and not word.endswith("st") and word[-2] not in "aeiouy":
+        return word[:-1]  # a Dutch verb stem ends in a consonant (klik, werk, bestuur)
+    return None
 
 
 @dataclass(frozen=True)
@@ -112,13 +121,6 @@ class AnalysedQuery:
         return not self.words
 
 
-def forget_oldest(kept: dict, limit: int) -> None:
-    """Keep a per-word memory bounded: when full, the older half goes (dicts keep insertion order)."""
-    if len(kept) >= limit:
-        for key in list(islice(kept, max(1, limit // 2))):
-            del kept[key]
-
-
 def _fixed_expression(entry: str) -> tuple[str, ...]:
     """The entry's words as written, when it only means something as a whole (see SynonymTable)."""
     written = tuple(plain_tokens(entry))
@@ -126,6 +128,7 @@ def _fixed_expression(entry: str) -> tuple[str, ...]:
 
 
 def _merged(*groups: Iterable[Term]) -> tuple[Term, ...]:
+    """The terms of all groups, one per stem (the weightiest), in the order first seen."""
     found: dict[str, Term] = {}
     for group in groups:
         for term in group:
@@ -175,10 +178,10 @@ class Analyzer:
         self._typos = TypoCorrector({w: n for w, n in vocabulary.items() if w not in stop and len(w) >= MIN_PART})
         self._synonyms = SynonymTable(
             synonym_groups,
-            lambda entry: tuple(stem(w) for w in content_words(entry)),
-            lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
-            _fixed_expression,
-            content_words,
+            analyse=lambda entry: tuple(stem(w) for w in content_words(entry)),
+            telling=lambda entry: tuple(stem(w) for w in content_words(entry) if informativeness(w) >= TELLING_WORD),
+            expression=_fixed_expression,
+            written_word=content_words,
         )
         self._frequency = vocabulary
         self._word_terms: dict[str, tuple[str, ...]] = {}
@@ -222,6 +225,7 @@ class Analyzer:
         return members
 
     def forget_words(self) -> None:
+        """Drop the analyses kept per word (see Matcher.forget_words)."""
         self._analysed.clear()
 
     def content_form(self, term: str) -> str:
@@ -317,7 +321,8 @@ class Analyzer:
 
     def query(self, text: str) -> AnalysedQuery:
         words = content_words(text)
-        particles = [p for p in dict.fromkeys(plain_tokens(text)) if p in PARTICLES]
+        written = plain_tokens(text)
+        particles = [p for p in dict.fromkeys(written) if p in PARTICLES]
         slots: list[tuple[Term, ...]] = []
         primary: list[str] = []
         surfaces: list[str] = []
@@ -330,13 +335,12 @@ class Analyzer:
         for start, _end, phrases in self._synonyms.find(primary, surfaces):
             synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
             slots[start] = _merged(slots[start], synonyms)
-        self._add_expressions(text, slots)
+        self._add_expressions(written, slots)
         return AnalysedQuery(words=words, slots=tuple(slots))
 
-    def _add_expressions(self, text: str, slots: list[tuple[Term, ...]]) -> None:
+    def _add_expressions(self, written: list[str], slots: list[tuple[Term, ...]]) -> None:
         """A fixed expression ('niet op een lijn') stands for its synonyms, not for its
         literal word: that word's own terms count as little as a synonym's synonym."""
-        written = plain_tokens(text)
         found = self._synonyms.find_expressions(written)
         if not found:
             return
@@ -352,10 +356,9 @@ class Analyzer:
             slot = next((s for s in slot_of[start:end] if s is not None), None)
             if slot is None:
                 continue
-            literal = [replace(t, weight=t.weight * WEIGHT_SYNONYM) if t.via is Via.WORD else t for t in slots[slot]]
+            literal = [t if t.via is Via.SYNONYM else replace(t, weight=t.weight * WEIGHT_SYNONYM) for t in slots[slot]]
             synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
-            slots[slot] = tuple({t.stem: t for t in literal}.values())
-            slots[slot] = _merged(slots[slot], synonyms)
+            slots[slot] = _merged(literal, synonyms)
 
     def _word_analysis(self, word: str) -> tuple[tuple[Term, ...], str]:
         """What one word of a question stands for, on its own; and the word itself, or the
@@ -373,6 +376,10 @@ class Analyzer:
             if len(form) >= MIN_MEMBER and stem(form) != stem(word) and self.knows(form):
                 _add(found, Term(stem(form), WEIGHT_DERIVATION, Via.DERIVATION, form))
                 derived = True
+        verb = None if self.knows(word) else verb_stem(word)
+        if verb is not None and verb in self._surface:
+            _add(found, Term(stem(verb), WEIGHT_DERIVATION, Via.DERIVATION, verb))
+            derived = True
         known = self.knows(word) or derived
         parts = self._splitter.split(word)
         surface = word

@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 FEATURES = ("score", "margin", "coverage", "domain", "domain_mass", "similarity", "length", "strongest", "foreign")
 
@@ -69,5 +69,5 @@ class DecisionModel:
 
 @lru_cache(maxsize=1)
 def shipped_model() -> DecisionModel:
-    raw = resources.files("antenne.bot.matching").joinpath("decision.json").read_text(encoding="utf-8")
+    raw = Path(__file__).with_name("decision.json").read_text(encoding="utf-8")  # package data
     return DecisionModel.from_json(json.loads(raw))

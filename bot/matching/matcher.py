@@ -27,11 +27,11 @@ from antenne.bot.matching.analyzer import (
     Term,
     Via,
     content_words,
-    forget_oldest,
 )
 from antenne.bot.matching.decision import DecisionModel, shipped_model
 from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
-from antenne.bot.matching.informativeness import informativeness, zipf, zipf_table
+from antenne.bot.matching.informativeness import shipped_frequencies
+from antenne.bot.matching.memory import forget_oldest
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.text import looks_english
@@ -47,7 +47,10 @@ QUESTION_WEIGHT = 3.0  # how much the closest example question adds to a topic's
 AMBIGUITY_RATIO = 0.92
 MAX_RESULTS = 5
 MAX_OPTIONS = 3
-MAX_KEPT_WORDS = 4_000  # about 5 KB each on the shipped content (bench/run.py measures memory)
+# Words kept with their evidence. Matching runs on the event loop's thread only, so these
+# memories need no lock. About 3-5 KB a word on the shipped content, about 18 KB at
+# 10,000 items: at most some 20 MB, or 75 MB for a knowledge base a hundred times ours.
+MAX_KEPT_WORDS = 4_000
 AUDIENCE_PREFERENCE = (Audience.AMBTENAAR, Audience.TOPAMBTENAAR, Audience.BESTUURDER)
 
 
@@ -101,6 +104,11 @@ class MatchOutcome:
         return self.results[0] if self.results else None
 
 
+def topic_document(topic: Case | Theme) -> Document:
+    """An item as the index sees it: the fields that are searched, by name."""
+    return _case_document(topic) if isinstance(topic, Case) else _theme_document(topic)
+
+
 def _case_document(case: Case) -> Document:
     body = " ".join([case.summary, case.what_happened, case.what_went_wrong_or_right, *case.lessons, *case.next_steps])
     return Document(
@@ -135,10 +143,12 @@ class _SlotEvidence:
 
     word: str
     weight: float  # rarity of the word in general Dutch (informativeness)
-    terms: list[Term]
-    index: TopicIndex
-
-    explained: dict[int, tuple[float, MatchedWord | None]] = field(default_factory=dict)
+    terms: tuple[Term, ...]
+    index: TopicIndex = field(repr=False, compare=False)
+    # Results shown for this word so far; bounded, as the word is kept across questions.
+    explained: dict[int, tuple[float, MatchedWord | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def covered(self, doc: int) -> tuple[float, MatchedWord | None]:
         """(weighted evidence, matched word) of this word for `doc`.
@@ -148,10 +158,13 @@ class _SlotEvidence:
         """
         found = self.explained.get(doc)
         if found is None:
+            if len(self.explained) >= MAX_RESULTS * 4:
+                self.explained.clear()
             found = self.explained[doc] = self._covered(doc)
         return found
 
     def _covered(self, doc: int) -> tuple[float, MatchedWord | None]:
+        """Worked out from the postings of the word's terms; see covered."""
         evidence, best_value, best_term = 0.0, 0.0, None
         for term in self.terms:
             contribution = self.index.postings.get(term.stem, {}).get(doc)
@@ -196,7 +209,7 @@ class _Scored:
 @dataclass(frozen=True)
 class _WordEvidence:
     evidence: _SlotEvidence  # its most telling terms, and its informativeness as the weight
-    weight: float  # its rarity in the content
+    rarity: float  # its idf in the content
     domain: float  # informativeness times how much it belongs to our domain
     foreign: bool  # our content and thesaurus know it in no form
     scores: dict[int, float]  # per topic
@@ -218,7 +231,8 @@ class Matcher:
         self.kb = kb
         self.max_question_chars = max_question_chars
         self.model = model or shipped_model()
-        documents = [_case_document(c) for c in kb.cases] + [_theme_document(t) for t in kb.themes]
+        self._frequencies = shipped_frequencies()
+        documents = [topic_document(t) for t in (*kb.cases, *kb.themes)]
         analyzer, words, wholes = Analyzer.for_documents((d.fields for d in documents), kb.synonym_groups)
         self.index = TopicIndex(documents, analyzer, words)
         self.whole_text = WholeTextIndex(wholes)
@@ -241,7 +255,7 @@ class Matcher:
         question_postings: dict[str, list[int]] = defaultdict(list)
         for doc, topic in enumerate(self._topics):
             for question in topic.example_questions:
-                terms = set(analyzer.document_terms(question))
+                terms = dict.fromkeys(analyzer.document_terms(question))  # in order: sums never vary between runs
                 qid = len(self._question_topic)
                 self._question_topic.append(doc)
                 self._question_mass.append(sum(self.index.term_idf(t) for t in terms) or 1.0)
@@ -294,7 +308,8 @@ class Matcher:
 
     def _slot_information(self, word: str, terms: list[Term]) -> float:
         """How informative the word is in general Dutch; a typo counts as the word it corrects."""
-        if word not in zipf_table():
+        informativeness = self._frequencies.informativeness
+        if word not in self._frequencies.table:
             corrected = [t.surface for t in terms if t.via is Via.TYPO]
             if corrected:
                 return informativeness(corrected[0])
@@ -310,7 +325,8 @@ class Matcher:
         best = 0.0
         for term in terms:
             in_lexicon = term.surface in self._lexicon or term.stem in self._lexicon
-            if in_lexicon and term.via is not Via.SYNONYM and informativeness(term.surface) >= TELLING_WORD:
+            telling = self._frequencies.informativeness(term.surface) >= TELLING_WORD
+            if in_lexicon and term.via is not Via.SYNONYM and telling:
                 # A thesaurus word marks our domain, unless it is common Dutch ('melden', 'geld').
                 best = max(best, min(1.0, term.weight / WEIGHT_SEPARABLE))
                 continue
@@ -318,7 +334,7 @@ class Matcher:
             if share is None:
                 continue
             surface = word if term.via is Via.WORD else term.surface
-            keyness = math.log10(share) - (zipf(surface) - 9)
+            keyness = math.log10(share) - (self._frequencies.zipf(surface) - 9)
             best = max(best, min(1.0, term.weight, max(0.0, keyness / FULL_KEYNESS)))
         return best
 
@@ -346,6 +362,7 @@ class Matcher:
         return best, in_question
 
     def _strength(self, term: Term) -> float:
+        """What a term of the question is worth: its weight times its rarity in the content."""
         return term.weight * self.index.term_idf(term.stem)
 
     def _closest_questions(self, overlap: dict[int, float], total: float) -> dict[int, float]:
@@ -366,26 +383,28 @@ class Matcher:
         same terms is looked up.
         """
         key = (word, terms)
-        known = self._words.get(key)
+        known = self._words.pop(key, None)
         if known is not None:
+            self._words[key] = known  # to the end: the oldest entries are forgotten first
             return known
         strongest = self._strongest_synonyms(list(terms))
         information = self._slot_information(word, strongest)
         scores, in_question = self._word_scores(strongest)
         found = _WordEvidence(
-            _SlotEvidence(word, information, strongest, self.index),
-            self._slot_weight(strongest),
-            information * self._slot_domain(word, strongest),
-            not any(t.stem in self.index.idf for t in strongest),
-            scores,
-            in_question,
-            self._tip_values(terms),
+            evidence=_SlotEvidence(word, information, tuple(strongest), self.index),
+            rarity=self._slot_weight(strongest),
+            domain=information * self._slot_domain(word, strongest),
+            foreign=not any(t.stem in self.index.idf for t in strongest),
+            scores=scores,
+            in_question=in_question,
+            tips=self._tip_values(terms),
         )
         forget_oldest(self._words, MAX_KEPT_WORDS)
         self._words[key] = found
         return found
 
     def _tip_values(self, terms: tuple[Term, ...]) -> dict[str, float]:
+        """Per tip sharing a term with the word: what the best shared term is worth, to rank tips."""
         values: dict[str, float] = {}
         for term in terms:
             value = self._strength(term)
@@ -403,7 +422,7 @@ class Matcher:
         scores: dict[int, float] = defaultdict(float)
         overlap: dict[int, float] = defaultdict(float)
         words = [self._word(word, terms) for word, terms in zip(query.words, query.slots, strict=True)]
-        total = sum(w.weight for w in words) or 1.0
+        total = sum(w.rarity for w in words) or 1.0
         for word in words:
             for doc, value in word.scores.items():
                 scores[doc] += value
@@ -413,14 +432,14 @@ class Matcher:
         for doc, similarity in best_similarity.items():
             scores[doc] += QUESTION_WEIGHT * similarity
         return _Scored(
-            scores,
-            [w.evidence for w in words],
-            sum(w.evidence.weight for w in words) or 1.0,
-            best_similarity,
-            sum(w.domain for w in words),
-            max((w.domain for w in words), default=0.0),
+            scores=scores,
+            evidence=[w.evidence for w in words],
+            information=sum(w.evidence.weight for w in words) or 1.0,
+            similarity=best_similarity,
+            domain=sum(w.domain for w in words),
+            strongest=max((w.domain for w in words), default=0.0),
             # Informative words our content and thesaurus do not know in any form ('telefoonnummer', 'sumif').
-            sum(w.evidence.weight for w in words if w.foreign),
+            foreign=sum(w.evidence.weight for w in words if w.foreign),
         )
 
     def rank_tips(
@@ -445,6 +464,7 @@ class Matcher:
         return list(ranked)
 
     def _tip_rank(self, tip: Tip, memo: _QueryMemo, audience: Audience | None) -> tuple[bool, float, tuple[int, int]]:
+        """Sort key: the asker's own audience first, then what the tip shares with the question."""
         score = 0.0
         for word in memo.words:  # per word of the question: its best term the tip shares
             score += word.tips.get(tip.id, 0.0)
@@ -491,11 +511,18 @@ class Matcher:
                 return True
         return False
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the start-up cache) without what was kept per word or question."""
+        state = dict(self.__dict__)
+        state["_words"], state["_memo"] = {}, None
+        return state
+
     # -- public ------------------------------------------------------------------
 
     def forget_words(self) -> None:
-        """Drop what was kept per word, so the next question is worked out from scratch
-        (benchmarks measure both; answers never depend on it)."""
+        """Drop this matcher's memories per word and question, so the next question's words
+        are worked out again (benchmarks measure both; answers never depend on it). The
+        module-wide caches of stems, compound splits and typo corrections stay."""
         self._words.clear()
         self._memo = None
         self.analyzer.forget_words()
@@ -513,12 +540,12 @@ class Matcher:
         """Rank by our own score plus whole-text BM25, each scaled to its best item."""
         own = scored.scores
         whole = self.whole_text.scores(words)
-        own_scale = 1.0 / (max(own.values(), default=0.0) or 1.0)
-        whole_scale = WHOLE_TEXT_WEIGHT / (max(whole.values(), default=0.0) or 1.0)
-        fused = dict(zip(own, map(own_scale.__mul__, own.values()), strict=True))
+        own_best = max(own.values(), default=0.0) or 1.0
+        whole_best = max(whole.values(), default=0.0) or 1.0
+        fused = {doc: value / own_best for doc, value in own.items()}
         get = fused.get
         for doc, value in whole.items():
-            fused[doc] = get(doc, 0.0) + whole_scale * value
+            fused[doc] = get(doc, 0.0) + WHOLE_TEXT_WEIGHT * value / whole_best
         return replace(scored, scores=fused, own=own, ranked=self._top(fused))
 
     def _top(self, scores: dict[int, float]) -> list[int]:

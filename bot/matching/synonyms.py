@@ -31,7 +31,6 @@ class SynonymTable:
         self._group_of: dict[Phrase, int] = {}
         self._expression_group: dict[Phrase, int] = {}
         self._written: dict[Phrase, set[str]] = {}  # one-word phrases: the words as editors wrote them
-        self._expression_own: dict[Phrase, Phrase] = {}  # its literal word, which it must not expand to
         self._groups: list[list[Phrase]] = []
         self._expansion: dict[Phrase, Phrase] = {}
         self._display: dict[Phrase, str] = {}  # how the editor wrote a phrase, to show people
@@ -40,6 +39,9 @@ class SynonymTable:
             if len(phrases) < 2:
                 continue
             index = len(self._groups)
+            only_in_expressions = {analyse(e) for e in group} - {
+                analyse(e) for e in group if expression is None or not expression(e)
+            }
             for entry in group:
                 phrase = analyse(entry)
                 if phrase and telling is not None and len(phrase) > 1:
@@ -50,10 +52,11 @@ class SynonymTable:
                 written = expression(entry) if expression is not None else ()
                 if written:
                     self._expression_group.setdefault(written, index)
-                    self._expression_own.setdefault(written, self._expansion.get(phrase, phrase))
                 else:
                     self._group_of.setdefault(phrase, index)
-            self._groups.append([self._expansion.get(p, p) for p in phrases])
+            # An expression is no target: 'klik' must not search for every 'lijn' ('op een lijn').
+            targets = [p for p in phrases if p not in only_in_expressions]
+            self._groups.append([self._expansion.get(p, p) for p in targets])
         self._group_of.pop((), None)
         self.longest = max((len(p) for p in self._group_of), default=0)
         self.longest_expression = max((len(p) for p in self._expression_group), default=0)
@@ -74,14 +77,15 @@ class SynonymTable:
 
     def find_expressions(self, words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
         """Like find, for fixed expressions in the question's words as written."""
-        found = []
+        found: list[tuple[int, int, list[Phrase]]] = []
         for start in range(len(words)):
+            if found and start < found[-1][1]:
+                continue  # inside the expression just found ('niet op een lijn' holds 'op een lijn')
             for end in range(min(len(words), start + self.longest_expression), start + 1, -1):
                 written = tuple(words[start:end])
                 group = self._expression_group.get(written)
                 if group is not None:
-                    own = self._expression_own[written]
-                    found.append((start, end, [p for p in self._groups[group] if p != own]))
+                    found.append((start, end, list(self._groups[group])))
                     break
         return found
 
@@ -103,4 +107,15 @@ class SynonymTable:
         """
         if len(phrase[0]) >= SHORT_STEM:
             return True
-        return any(word.startswith(e) or e.startswith(word) for e in self._written.get(phrase, ()))
+        return any(_inflection(word, e) or _inflection(e, word) for e in self._written.get(phrase, ()))
+
+
+def _inflection(word: str, base: str) -> bool:
+    """Whether `word` is `base` with a Dutch ending: moties, wethouders, raden (raad)."""
+    if word.startswith(base):
+        return True
+    i = len(base) - 2  # a long vowel before the last consonant turns short: raad -> raden
+    if i >= 1 and base[i] == base[i - 1] and base[i] in "aeou":
+        short = base[:i] + base[i + 1 :]
+        return word.startswith(short) and len(word) > len(short)
+    return False
