@@ -139,21 +139,26 @@ def probabilities(x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray
     return 1 / (1 + np.exp(-np.clip(x @ weights + bias, -30, 30)))
 
 
+def declined(p_on: np.ndarray, on: np.ndarray, threshold: float) -> float:
+    """Share of the on-topic questions a threshold would call off-topic."""
+    return ((p_on < threshold) & (on == 1)).sum() / max(on.sum(), 1)
+
+
 def fit(train: list[Sample]) -> DecisionModel:
+    """The typo variants teach the on-topic model only; the rest is fitted on the questions as written."""
     x = np.array([s.features for s in train])
     on = np.array([s.on_topic for s in train], dtype=float)
-    right = np.array([s.correct for s in train], dtype=float)
     w_on, b_on = fit_logistic(x, on, ON_TOPIC_FEATURES)
+    p_on = probabilities(x, w_on, b_on)
+    t_on = max((t for t in GRID if declined(p_on, on, t) <= MAX_FALSE_ABSTENTION), default=GRID[0])
+    written = [s for s in train if not s.typo_variant]
+    x = np.array([s.features for s in written])
+    right = np.array([s.correct for s in written], dtype=float)
     w_ok, b_ok = fit_logistic(x, right, CORRECT_FEATURES)
     p_on, p_ok = probabilities(x, w_on, b_on), probabilities(x, w_ok, b_ok)
-
-    def declined(t: float) -> float:
-        return ((p_on < t) & (on == 1)).sum() / max(on.sum(), 1)
-
-    t_on = max((t for t in GRID if declined(t) <= MAX_FALSE_ABSTENTION), default=GRID[0])
     passed = p_on >= t_on
     t_ok = next(
-        (t for t in GRID if (passed & (p_ok >= t) & (right == 0)).sum() / len(train) <= MAX_CONFIDENTLY_WRONG),
+        (t for t in GRID if (passed & (p_ok >= t) & (right == 0)).sum() / len(written) <= MAX_CONFIDENTLY_WRONG),
         GRID[-1],
     )
     return DecisionModel(
