@@ -224,6 +224,11 @@ class Analyzer:
                         members.setdefault(member, []).append(word)
         return members
 
+    def own_terms(self, word: str) -> tuple[Term, ...] | None:
+        """The terms kept for `word` on its own, if it was analysed (the same object each time)."""
+        known = self._analysed.get(word)
+        return known[0] if known is not None else None
+
     def forget_words(self) -> None:
         """Drop the analyses kept per word (see Matcher.forget_words)."""
         self._analysed.clear()

@@ -267,7 +267,7 @@ class Matcher:
             for term, qids in question_postings.items()
         }
         self._memo: _QueryMemo | None = None
-        self._words: dict[tuple[str, tuple[Term, ...]], _WordEvidence] = {}
+        self._words: dict[str | tuple[str, tuple[Term, ...]], _WordEvidence] = {}
         # Our domain: the thesaurus, and words our content uses far more often than Dutch in general.
         # Stems only for long words: short stems collide ('nieuws' and 'nieuw' share one).
         self._lexicon = {
@@ -380,9 +380,10 @@ class Matcher:
 
         Most of a question's cost is here (a word's terms and their postings), and it
         does not depend on the rest of the question; a word that comes back with the
-        same terms is looked up.
+        same terms is looked up. Most words come with just their own analysis, which
+        the word alone identifies; hashing the terms is left for the others.
         """
-        key = (word, terms)
+        key: str | tuple[str, tuple[Term, ...]] = word if terms is self.analyzer.own_terms(word) else (word, terms)
         known = self._words.pop(key, None)
         if known is not None:
             self._words[key] = known  # to the end: the oldest entries are forgotten first
