@@ -161,3 +161,25 @@ def test_work_kept_per_word_gives_the_answers_a_fresh_matcher_gives(kb, monkeypa
             kept, fresh = server.match(question), Matcher(kb).match(question)
             assert (kept.decision, kept.results, kept.signals) == (fresh.decision, fresh.results, fresh.signals)
             assert len(server._words) <= limit and len(server.analyzer._analysed) <= limit
+
+
+def test_a_term_read_back_in_another_process_hashes_like_a_new_one():
+    """Terms keep their hash (they are hashed for every word looked up); string hashes
+    differ per process, so one read from the start-up cache must work it out again."""
+    import os
+    import subprocess
+    import sys
+
+    make = "import pickle, sys; from antenne.bot.matching.analyzer import Term, Via; "
+    write = make + "sys.stdout.buffer.write(pickle.dumps(Term('lijn', 0.6, Via.WORD, 'lijn')))"
+    check = make + (
+        "t = pickle.loads(sys.stdin.buffer.read()); new = Term('lijn', 0.6, Via.WORD, 'lijn'); "
+        "print(t == new and hash(t) == hash(new))"
+    )
+
+    def run(code: str, seed: str, given: bytes = b"") -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], input=given, env=env, capture_output=True, check=True)
+        return done.stdout
+
+    assert run(check, "2", run(write, "1")).strip() == b"True"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -105,6 +105,18 @@ class Term:
     weight: float
     via: Via
     surface: str  # the word as the content or synonym list spells it
+    # Terms are hashed for every word of every question the matcher looks up: once is enough.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.stem, self.weight, self.via, self.surface)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Term], tuple[str, float, Via, str]]:
+        # String hashes differ per process: an unpickled term works its hash out again.
+        return (Term, (self.stem, self.weight, self.via, self.surface))
 
 
 @dataclass(frozen=True)
@@ -223,6 +235,10 @@ class Analyzer:
                     if len(member) >= MIN_MEMBER and member != word:
                         members.setdefault(member, []).append(word)
         return members
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the start-up cache) without the analyses kept per word."""
+        return {**self.__dict__, "_analysed": {}}
 
     def own_terms(self, word: str) -> tuple[Term, ...] | None:
         """The terms kept for `word` on its own, if it was analysed (the same object each time)."""

@@ -60,6 +60,7 @@ class SynonymTable:
         self._group_of.pop((), None)
         self.longest = max((len(p) for p in self._group_of), default=0)
         self.longest_expression = max((len(p) for p in self._expression_group), default=0)
+        self._expression_starts = {p[0] for p in self._expression_group}
 
     def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
         """Return (start, end, other phrases) for each synonym phrase found in `stems`
@@ -81,6 +82,8 @@ class SynonymTable:
         for start in range(len(words)):
             if found and start < found[-1][1]:
                 continue  # inside the expression just found ('niet op een lijn' holds 'op een lijn')
+            if words[start] not in self._expression_starts:
+                continue
             for end in range(min(len(words), start + self.longest_expression), start + 1, -1):
                 written = tuple(words[start:end])
                 group = self._expression_group.get(written)
