@@ -388,8 +388,9 @@ class Analyzer:
         The same for every question that uses the word, so it is kept (like stems,
         splits and typo corrections) and a server works it out once per word.
         """
-        known_analysis = self._analysed.get(word)
+        known_analysis = self._analysed.pop(word, None)
         if known_analysis is not None:
+            self._analysed[word] = known_analysis  # to the end: the oldest entries are forgotten first
             return known_analysis
         found: dict[str, Term] = {}
         derived = False
