@@ -13,7 +13,6 @@ nobody else may write to.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import pickle
@@ -22,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
+
+from antenne.bot.collector import collector_paused
 
 import antenne
 
@@ -112,13 +113,8 @@ def load(kind: str, key: str) -> object | None:
 
 def _unpickle(data: bytes) -> object:
     """Without the cyclic collector: it would walk the growing object graph again and again, finding nothing to free."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return pickle.loads(data)  # noqa: S301 - our own, private folder (see _trusted)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def store(kind: str, key: str, value: object) -> None:

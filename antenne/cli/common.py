@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from antenne.bot.collector import collector_paused
+
 if TYPE_CHECKING:
     from antenne.bot.config import Settings
     from antenne.bot.content.model import KnowledgeBase
@@ -55,18 +57,6 @@ def matcher_for(config: Settings) -> Matcher:
     from antenne.bot.matching.matcher import cached_matcher
 
     return cached_matcher(knowledge_base(config.content_dir), max_question_chars=config.max_question_chars)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for start-up work that allocates only what lives on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager

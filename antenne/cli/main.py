@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from antenne import __version__
+from antenne.bot.collector import collector_paused
 from antenne.bot.content.issues import ContentError
 from antenne.bot.errors import AntenneError, ExitCode, StoreUnavailable
-from antenne.cli.common import collector_paused
 
 INTERRUPTED = 130
 BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
