@@ -78,10 +78,11 @@ class Antenne:
             return compose.unsure_answer(self.kb, outcome)
         best = outcome.results[0]
         query = outcome.query or self.matcher.analyse(outcome.question)
-        return self._item_answer(best.id, query, outcome.question)
+        return self._item_answer(best.id, query, outcome.question, outcome.audience)
 
-    def _item_answer(self, item_id: str, query: AnalysedQuery | None, question: str) -> Answer:
-        audience = asker_role(question)
+    def _item_answer(
+        self, item_id: str, query: AnalysedQuery | None, question: str, audience: Audience | None
+    ) -> Answer:
         case = self.kb.case(item_id)
         if case is not None:
             return compose.case_answer(self.kb, case, self._case_tips(case, query, audience), question)
@@ -142,7 +143,7 @@ class Antenne:
 
     def item(self, item_id: str) -> Answer:
         """The standard answer for a case or tip, e.g. to share it in a channel."""
-        return self._item_answer(item_id, None, "")
+        return self._item_answer(item_id, None, "", None)
 
     # -- /tip ----------------------------------------------------------------------
 
@@ -209,7 +210,8 @@ class Antenne:
                 return compose.notice("Niet gevonden", "Deze casus bestaat niet meer.")
             return compose.case_detail_answer(self.kb, case, self._case_tips(case, None))
         if kind is ActionKind.CHOOSE:
-            return self._item_answer(payload.item_id, self.matcher.analyse(payload.question), payload.question)
+            question = payload.question
+            return self._item_answer(payload.item_id, self.matcher.analyse(question), question, asker_role(question))
         if kind is ActionKind.NONE_OF_THESE:
             if self._on_unanswered is not None and payload.question:
                 self._on_unanswered(payload.question)

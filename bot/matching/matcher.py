@@ -93,6 +93,7 @@ class MatchOutcome:
     signals: tuple[tuple[str, float], ...] = ()
     certainty: str = "laag"  # for people: hoog, middel or laag
     query: AnalysedQuery | None = field(default=None, compare=False, repr=False)  # reused to rank the tips
+    audience: Audience | None = None  # who the asker said they are, to put their own tips first
 
     @property
     def answered(self) -> bool:
@@ -530,7 +531,9 @@ class Matcher:
 
     def signals(self, question: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
         """The analysed question, its scores and the signals the decision model reads."""
-        cleaned = clean_question(question, self.max_question_chars)
+        return self._signals(clean_question(question, self.max_question_chars))
+
+    def _signals(self, cleaned: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
         query = self.analyzer.query(cleaned)
         if query.empty:
             return query, None, {}
@@ -585,7 +588,7 @@ class Matcher:
 
     def match(self, question: str) -> MatchOutcome:
         cleaned = clean_question(question, self.max_question_chars)
-        query, scored, features = self.signals(cleaned)
+        query, scored, features = self._signals(cleaned)
         if scored is None:
             # Only filler words ("hoe laat is het") is a question outside our subject;
             # no words at all (emoji, punctuation) is no question.
@@ -620,6 +623,7 @@ class Matcher:
             signals,
             certainty,
             query,
+            audience,
         )
 
     def _close(self, results: tuple[Result, ...]) -> list[Result]:
