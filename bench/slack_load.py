@@ -33,7 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, sign
+from tests.fakes.slack_api import event_callback, mention, sign
 
 # Real traffic brings many different questions, long and short, on and off topic: the
 # development sets' (a few hundred), so the matcher's per-word memories are not always warm.
@@ -100,25 +100,9 @@ async def wait_healthy(port: int) -> None:
 
 def event_body(n: int) -> str:
     ts = f"{1_700_000_000 + n}.000100"
-    questions = QUESTIONS
-    return json.dumps(
-        {
-            "token": "x",
-            "team_id": TEAM_ID,
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": f"EvBench{RUN}{n:08d}",  # a shared database remembers ids of earlier runs
-            "event_time": int(time.time()),
-            "event": {
-                "type": "app_mention",
-                "user": "U1",
-                "text": f"<@{BOT_USER_ID}> {questions[n % len(questions)]}",
-                "ts": ts,
-                "channel": "C1",
-                "event_ts": ts,
-            },
-        }
-    )
+    event = mention(QUESTIONS[n % len(QUESTIONS)], ts, channel="C1", user="U1")
+    # A shared database remembers the ids of earlier runs: each run has its own.
+    return json.dumps(event_callback(event, f"EvBench{RUN}{n:08d}", int(time.time())))
 
 
 RUN = os.urandom(4).hex()

@@ -163,16 +163,21 @@ def test_digest_list_names_the_next_week_without_a_digest_and_states_in_dutch(en
     assert not any(word in out for word in ("deferred", "claimed", " sent", "failed"))
 
 
-async def test_run_now_posts_once_per_week_through_slack(env, tmp_path):
-    await seeded(tmp_path / "data")
-    fake = await FakeSlack().start()
-    slack_env = {
+def with_slack(env: dict[str, str], fake: FakeSlack) -> dict[str, str]:
+    """The environment of a Slack workspace whose Web API is the loopback fake."""
+    return {
         **env,
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_APP_TOKEN": "xapp-test",
         "SLACK_API_URL": fake.base_url,
         "ANTENNE_SLACK_DIGEST_INTERVAL_MS": "0",
     }
+
+
+async def test_run_now_posts_once_per_week_through_slack(env, tmp_path):
+    await seeded(tmp_path / "data")
+    fake = await FakeSlack().start()
+    slack_env = with_slack(env, fake)
     try:
         code, out, _ = await asyncio.to_thread(antenne, "digest", "run-now", env=slack_env)
         assert code == 0 and "Verstuurd: 1" in out
@@ -200,13 +205,7 @@ async def test_run_now_names_the_channels_it_left_claimed_or_unknown(env, tmp_pa
     await store.ledger.finish(entry.id, LedgerStatus.UNKNOWN, "timeout:TimeoutError")
     await store.close()
     fake = await FakeSlack().start()
-    slack_env = {
-        **env,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_APP_TOKEN": "xapp-test",
-        "SLACK_API_URL": fake.base_url,
-        "ANTENNE_SLACK_DIGEST_INTERVAL_MS": "0",
-    }
+    slack_env = with_slack(env, fake)
     try:
         code, out, err = await asyncio.to_thread(antenne, "digest", "run-now", env=slack_env)
     finally:

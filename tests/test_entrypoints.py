@@ -23,7 +23,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, FakeSlack, sign
+from tests.fakes.slack_api import FakeSlack, event_callback, mention, sign
 
 ANTENNE = str(Path(sys.executable).with_name("antenne"))  # the installed console script
 SECRET = "entrypoint-signing-secret"
@@ -80,23 +80,22 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     await fake.close()
 
 
-def mention_payload(event_id: str, text: str, ts: str, channel: str = "C0KANAAL") -> dict[str, Any]:
+def teams_message(text: str, service_url: str, activity_id: str) -> dict[str, Any]:
+    """A Teams message activity as the Bot Connector posts it."""
     return {
-        "token": "x",
-        "team_id": TEAM_ID,
-        "api_app_id": "A1",
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": int(time.time()),
-        "event": {
-            "type": "app_mention",
-            "user": "U0AMBTENAAR",
-            "text": f"<@{BOT_USER_ID}> {text}",
-            "ts": ts,
-            "channel": channel,
-            "event_ts": ts,
-        },
+        "type": "message",
+        "id": activity_id,
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": {"id": "29:gebruiker"},
+        "conversation": {"id": "a:gesprek"},
+        "recipient": {"id": "28:antenne"},
+        "text": text,
     }
+
+
+def mention_payload(event_id: str, text: str, ts: str, channel: str = "C0KANAAL") -> dict[str, Any]:
+    return event_callback(mention(text, ts, channel), event_id, int(time.time()))
 
 
 async def test_socket_mode_from_the_shipped_command_acks_at_once_and_answers(fake_slack, tmp_path):
@@ -184,16 +183,7 @@ async def test_a_forged_teams_token_with_hanging_key_endpoint_blocks_nothing(tmp
         no_proxy="127.0.0.1,localhost",
     )
     process = await serve(env)
-    activity = {
-        "type": "message",
-        "id": "1",
-        "serviceUrl": "https://smba.trafficmanager.net/emea/",
-        "channelId": "msteams",
-        "from": {"id": "29:x"},
-        "conversation": {"id": "a:x"},
-        "recipient": {"id": "28:x"},
-        "text": "hallo",
-    }
+    activity = teams_message("hallo", "https://smba.trafficmanager.net/emea/", "1")
     try:
         async with aiohttp.ClientSession() as session:
             forged = asyncio.create_task(
@@ -229,16 +219,7 @@ async def test_teams_from_the_shipped_command_answers_a_message_through_the_conn
     connector = await FakeConnector().start()
     port = free_port()
     process = await serve(base_env(tmp_path, port, ANTENNE_TEAMS_MODE="development"))
-    activity = {
-        "type": "message",
-        "id": "act-1",
-        "serviceUrl": connector.service_url,
-        "channelId": "msteams",
-        "from": {"id": "29:gebruiker"},
-        "conversation": {"id": "a:gesprek"},
-        "recipient": {"id": "28:antenne"},
-        "text": "raadslid belt me over een budget, wat nu?",
-    }
+    activity = teams_message("raadslid belt me over een budget, wat nu?", connector.service_url, "act-1")
     try:
         async with (
             aiohttp.ClientSession() as session,

@@ -16,7 +16,7 @@ from antenne.adapters.slack.http import RequestVerifier
 from antenne.bot.config import load_settings
 from antenne.bot.service import Antenne, Feedback
 
-from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack, sign, start_app
+from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack, event_callback, mention, sign, start_app
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
@@ -61,16 +61,12 @@ class SlackServer:
     async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None):
         self._event += 1
         body = json.dumps(
-            {
-                "token": "x",
-                "team_id": TEAM_ID,
-                "api_app_id": "A1",
-                "type": "event_callback",
-                "event_id": event_id or f"Ev{self._event:06d}",
-                "event_time": int(self.clock()),
-                "event": event,
-                "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-            }
+            event_callback(
+                event,
+                event_id or f"Ev{self._event:06d}",
+                int(self.clock()),
+                authorizations=[{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+            )
         )
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return await self.post(body, "application/json", headers=headers)
@@ -158,18 +154,6 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def all_text(blocks: list[dict[str, Any]]) -> str:
     return json.dumps(blocks, ensure_ascii=False)
-
-
-def mention(text: str, ts: str = "1700000000.000100", channel: str = "C0KANAAL", **extra: Any) -> dict[str, Any]:
-    return {
-        "type": "app_mention",
-        "user": "U0AMBTENAAR",
-        "text": f"<@{BOT_USER_ID}> {text}",
-        "ts": ts,
-        "channel": channel,
-        "event_ts": ts,
-        **extra,
-    }
 
 
 async def test_mention_gets_a_threaded_block_kit_answer(slack):

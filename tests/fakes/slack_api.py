@@ -29,6 +29,35 @@ class Call:
     headers: dict[str, str]
 
 
+def mention(
+    text: str, ts: str = "1700000000.000100", channel: str = "C0KANAAL", user: str = "U0AMBTENAAR", **extra: Any
+) -> dict[str, Any]:
+    """An app_mention event as Slack sends it: the bot's mention, then the question."""
+    return {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def event_callback(event: dict[str, Any], event_id: str, event_time: int, **extra: Any) -> dict[str, Any]:
+    """The Events API envelope around one event."""
+    return {
+        "token": "x",
+        "team_id": TEAM_ID,
+        "api_app_id": "A1",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": event_time,
+        "event": event,
+        **extra,
+    }
+
+
 def sign(secret: str, timestamp: str, body: str) -> str:
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return f"v0={digest}"
