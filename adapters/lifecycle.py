@@ -37,6 +37,7 @@ class Lifecycle:
         self.senders: dict[str, DigestSender] = {}
         self._stop_digest = asyncio.Event()
         self._digest_loop: asyncio.Task[None] | None = None
+        self.runs_digest = True  # False in the server's forked workers (adapters/workers.py)
 
     def attach(self, app: web.Application, scheduler: DigestScheduler) -> None:
         self._scheduler = scheduler
@@ -50,7 +51,7 @@ class Lifecycle:
             self.senders[platform.name] = await platform.open()
         for platform in self.platforms:
             await platform.start()
-        if self._settings.digest_enabled:
+        if self._settings.digest_enabled and self.runs_digest:
             self._digest_loop = asyncio.create_task(
                 self._scheduler.run_forever(self._stop_digest, self._settings.digest_check_seconds)
             )
@@ -90,5 +91,6 @@ class Lifecycle:
             "platforms": {p.name: p.mode for p in self.platforms} or "geen",
             "digest": "on" if self._settings.digest_enabled else "off",
             "unanswered_log": "on" if self._settings.log_unanswered else "off",
+            "workers": self._settings.workers,
         }
         log.info("server_started", extra=extra)

@@ -11,22 +11,25 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import signal
 import socket
 import time
 from collections.abc import Callable
+from typing import NoReturn
 
 from aiohttp import web
 from antenne.adapters.lifecycle import Lifecycle
 from antenne.adapters.platform import Core, Platform
 from antenne.adapters.platforms import load_platforms
+from antenne.adapters.workers import WorkerPool, watch
 from antenne.bot.config import Settings
 from antenne.bot.content.cached import load_knowledge_base
 from antenne.bot.content.issues import ContentError
 from antenne.bot.conversation import Conversation
 from antenne.bot.digest.desk import DigestDesk, default_slot
 from antenne.bot.digest.scheduler import DigestScheduler
-from antenne.bot.errors import AntenneError, UsageError
+from antenne.bot.errors import AntenneError, ExitCode, UsageError
 from antenne.bot.logs import setup_logging
 from antenne.bot.service import Antenne
 from antenne.bot.store.recorder import Recorder
@@ -103,13 +106,23 @@ def bind(settings: Settings) -> socket.socket:
     return sock
 
 
-async def run(settings: Settings, app: web.Application, sock: socket.socket) -> None:
-    """Serve until SIGTERM or SIGINT, then stop within the grace period."""
+async def run(settings: Settings, app: web.Application, sock: socket.socket, pool: WorkerPool | None = None) -> bool:
+    """Serve until SIGTERM or SIGINT (passed on to the workers), then stop within the grace period.
+
+    Returns False when a worker stopped on its own, which stops the whole server.
+    """
+    pool = pool or WorkerPool()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def on_signal(signum: int) -> None:
+        stop.set()
+        pool.signal(signum)
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal, signum)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=HANDLER_TIMEOUT)
+    watcher: asyncio.Task[bool] | None = None
     try:
         await runner.setup()  # the start-up hooks: store, platforms, digest loop
         # Start-up made more long-lived objects (the database driver and migrations, the
@@ -117,11 +130,14 @@ async def run(settings: Settings, app: web.Application, sock: socket.socket) -> 
         # walk them all in the middle of a burst.
         gc.freeze()
         await web.SockSite(runner, sock).start()
-        app[LIFECYCLE_KEY].announce()
+        if not pool.is_worker:
+            app[LIFECYCLE_KEY].announce()
+        watcher = asyncio.create_task(watch(pool, stop)) if pool.pids else None
         await stop.wait()
         log.info("server_stopping")
     finally:
         await runner.cleanup()
+    return watcher is None or not await watcher
 
 
 def load_antenne(settings: Settings, recorder: Recorder) -> Antenne:
@@ -149,8 +165,33 @@ def serve(settings: Settings) -> None:
     gc.collect()
     gc.freeze()
     sock = bind(settings)
+    pool = WorkerPool()
     try:
-        asyncio.run(run(settings, app, sock))
+        pool.fork(settings.workers - 1)
+        if pool.is_worker:
+            serve_as_worker(app, settings, sock, pool)
+        served = asyncio.run(run(settings, app, sock, pool))
     finally:
         sock.close()
+        if not pool.is_worker:
+            pool.signal(signal.SIGTERM)
+            pool.wait(settings.shutdown_grace + 2 * HANDLER_TIMEOUT)
+    if not served:
+        raise AntenneError("Een werkproces van de server stopte onverwacht; de server is gestopt (zie de log).")
     log.info("server_stopped")
+
+
+def serve_as_worker(app: web.Application, settings: Settings, sock: socket.socket, pool: WorkerPool) -> NoReturn:
+    """A forked worker serves like the first process, leaves the digest to it, and exits without returning."""
+    app[LIFECYCLE_KEY].runs_digest = False
+    code = ExitCode.OK
+    try:
+        asyncio.run(run(settings, app, sock, pool))
+    except AntenneError as exc:  # already logged where it happened (e.g. store_unavailable)
+        code = exc.exit_code
+    except BaseException:
+        log.exception("server_worker_failed")
+        code = ExitCode.FAILED
+    finally:
+        logging.shutdown()
+        os._exit(code)

@@ -47,6 +47,8 @@ class Settings:
     # Seconds to finish answering what was accepted before a stop; keep it under the
     # orchestrator's stop timeout (README: docker stop --time 30).
     shutdown_grace: float
+    # Server processes sharing the port (adapters/workers.py); more than one uses more cores.
+    workers: int = 1
     # The environment the settings came from: each chat platform reads its own
     # variables from it (adapters/*/settings.py). Not shown, it holds secrets.
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -117,6 +119,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_unanswered=env.flag("ANTENNE_LOG_UNANSWERED", False),
         unanswered_retention_days=env.integer("ANTENNE_UNANSWERED_RETENTION_DAYS", 30, 1, 365),
         shutdown_grace=float(env.integer("ANTENNE_SHUTDOWN_GRACE_SECONDS", 20, 1, 300)),
+        workers=env.integer("ANTENNE_WORKERS", 1, 1, 64),
         environ=env.environ,
     )
     if env.problems:
