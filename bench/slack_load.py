@@ -106,6 +106,8 @@ def event_body(n: int) -> str:
 
 
 RUN = os.urandom(4).hex()
+# Server processes (ANTENNE_WORKERS): one per core unless BENCH_WORKERS says otherwise.
+WORKERS = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 1)
 
 
 async def load(port: int, requests: int, concurrency: int, first_id: int = 0) -> tuple[list[float], float, int]:
@@ -158,6 +160,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """The server's and its forked workers' (ANTENNE_WORKERS)."""
+    workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return cpu_seconds(pid) + sum(cpu_seconds(int(worker)) for worker in workers)
+
+
+def cpu_use(server: int, fake: int) -> tuple[float, float, float]:
+    """CPU seconds so far of the server, the fake Slack API and this load generator."""
+    return server_cpu_seconds(server), cpu_seconds(fake), time.process_time()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -171,6 +184,7 @@ def server_env(antenne_port: int, fake_port: int) -> dict[str, str]:
         "SLACK_API_URL": f"http://127.0.0.1:{fake_port}/api/",
         "ANTENNE_PORT": str(antenne_port),
         "ANTENNE_LOG_LEVEL": "WARNING",
+        "ANTENNE_WORKERS": str(WORKERS),
         # Event dedupe goes through the store: SQLite in a fresh directory, or BENCH_DATABASE_URL (PostgreSQL).
         "ANTENNE_DATA_DIR": tempfile.mkdtemp(prefix="antenne-bench-"),
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", ""),
@@ -209,13 +223,15 @@ async def main() -> None:
             await load(port, min(200, args.requests), args.concurrency, first_id=10**7)  # warm-up, own ids
             if label.startswith("antenne"):
                 await wait_posted(fake_port, min(200, args.requests))
-                burst_started, cpu_started = time.perf_counter(), cpu_seconds(servers[0][2].pid)
+                burst_started = time.perf_counter()
+                cpu_started = cpu_use(servers[0][2].pid, fake.pid)
             latencies, rps, failures = await load(port, args.requests, args.concurrency)
             rows.append((label, latencies, rps, failures))
             if label.startswith("antenne"):
                 posted = await wait_posted(fake_port, expected)
                 answering = time.perf_counter() - burst_started
-                cpu = cpu_seconds(servers[0][2].pid) - cpu_started
+                cpu_ended = cpu_use(servers[0][2].pid, fake.pid)
+                cpu = [after - before for after, before in zip(cpu_ended, cpu_started, strict=True)]
     finally:
         for _, _, process in servers:
             process.terminate()
@@ -226,7 +242,9 @@ async def main() -> None:
     report(args, rows, posted, expected, answering, cpu)
 
 
-def report(args: argparse.Namespace, rows: list, posted: int, expected: int, answering: float, cpu: float) -> None:
+def report(
+    args: argparse.Namespace, rows: list, posted: int, expected: int, answering: float, cpu: list[float]
+) -> None:
     bare_rps = rows[1][2]
     print(f"## Slack ack latency, {args.requests} signed app_mention events at {args.concurrency} concurrent\n")
     print("| server | ack p50 ms | ack p99 ms | mean ms | requests/s | vs bare | non-200 |")
@@ -237,11 +255,17 @@ def report(args: argparse.Namespace, rows: list, posted: int, expected: int, ans
             f"{statistics.mean(latencies):.1f} | {rps:,.0f} | {rps / bare_rps:.2f}x | {failures} |"
         )
     database = "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"
+    print(f"\nserver processes (ANTENNE_WORKERS): {WORKERS}")
     print(
-        f"\nanswers posted to the fake Slack API: {posted} of {expected} (incl. warm-up); the burst's "
+        f"answers posted to the fake Slack API: {posted} of {expected} (incl. warm-up); the burst's "
         f"{args.requests} answers took {answering:.1f} s from its first request: "
         f"{args.requests / answering:,.0f} answers/s ({database} for the event dedupe); the server used "
-        f"{cpu:.1f} CPU s for them: {args.requests / cpu:,.0f} answers per CPU second (ack included)"
+        f"{cpu[0]:.1f} CPU s for them: {args.requests / cpu[0]:,.0f} answers per CPU second (ack included)"
+    )
+    per_answer = [1000 * seconds / args.requests for seconds in cpu]
+    print(
+        f"CPU ms per answer during the burst: server {per_answer[0]:.2f}, fake Slack API {per_answer[1]:.2f}, "
+        f"load generator {per_answer[2]:.2f}; all three {sum(per_answer):.2f} on {os.cpu_count()} cores"
     )
 
 
