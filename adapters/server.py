@@ -92,10 +92,16 @@ def build_app(
     return app
 
 
-def bind(settings: Settings) -> socket.socket:
-    """The listening socket, before anything else starts: a taken port is reported at once."""
+def bind(settings: Settings, *, shared: bool = False) -> socket.socket:
+    """The listening socket, before anything else starts: a taken port is reported at once.
+
+    `shared` (several workers): each process binds its own socket to the port with
+    SO_REUSEPORT, and the kernel spreads new connections evenly over them. On one
+    inherited socket, the process that wakes first accepts every waiting connection,
+    and one worker got two thirds of a burst while the other idled.
+    """
     try:
-        sock = socket.create_server((settings.host, settings.port), reuse_port=False)
+        sock = socket.create_server((settings.host, settings.port), reuse_port=shared)
     except OSError as exc:
         log.error("server_failed", extra={"error": exc.strerror or type(exc).__name__, "port": settings.port})
         raise AntenneError(
@@ -164,12 +170,13 @@ def serve(settings: Settings) -> None:
     # cyclic garbage collector's scans, which otherwise pause requests.
     gc.collect()
     gc.freeze()
-    sock = bind(settings)
+    sock = bind(settings, shared=settings.workers > 1)
     pool = WorkerPool()
     try:
         pool.fork(settings.workers - 1)
         if pool.is_worker:
-            serve_as_worker(app, settings, sock, pool)
+            sock.close()
+            serve_as_worker(app, settings, pool)
         served = asyncio.run(run(settings, app, sock, pool))
     finally:
         sock.close()
@@ -181,12 +188,12 @@ def serve(settings: Settings) -> None:
     log.info("server_stopped")
 
 
-def serve_as_worker(app: web.Application, settings: Settings, sock: socket.socket, pool: WorkerPool) -> NoReturn:
-    """A forked worker serves like the first process, leaves the digest to it, and exits without returning."""
+def serve_as_worker(app: web.Application, settings: Settings, pool: WorkerPool) -> NoReturn:
+    """A forked worker serves like the first process on its own socket, leaves the digest to it, and exits."""
     app[LIFECYCLE_KEY].runs_digest = False
     code = ExitCode.OK
     try:
-        asyncio.run(run(settings, app, sock, pool))
+        asyncio.run(run(settings, app, bind(settings, shared=True), pool))
     except AntenneError as exc:  # already logged where it happened (e.g. store_unavailable)
         code = exc.exit_code
     except BaseException:
