@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
-# numpy sorts integers of 16 bits or less by radix when asked for a stable sort: linear time.
-_RADIX_LIMIT = 1 << 16
+_INT64_LIMIT = 1 << 62
 
 
 def stable_order(keys: np.ndarray) -> np.ndarray:
-    """The indices that sort `keys` (non-negative integers), equal keys kept in array order."""
-    if len(keys) and keys.max() < _RADIX_LIMIT:
-        keys = keys.astype(np.uint16)
-    return np.argsort(keys, kind="stable")
+    """The indices that sort `keys` (non-negative integers), equal keys kept in array order.
+
+    Each key carries its index in its low digits, and the pairs are sorted as plain
+    int64s: numpy's vectorised sort is several times faster than any argsort.
+    """
+    n = len(keys)
+    if not n or int(keys.max()) >= _INT64_LIMIT // n:  # no room for the index: sort the slow way
+        return np.argsort(keys, kind="stable")
+    paired = keys.astype(np.int64) * n + np.arange(n, dtype=np.int64)
+    paired.sort()
+    return paired % n
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:

@@ -44,24 +44,26 @@ class Built:
 
 @dataclass(frozen=True, eq=False)
 class WordTerms:
-    """The index terms of every corpus word, numbered: word w has terms[start[w]:start[w + 1]]."""
+    """The index terms of every corpus word, numbered: row w of `table` holds word w's
+    terms, padded with -1 (a word has its stem and those of its few compound parts)."""
 
     names: tuple[str, ...]  # term by number
-    start: np.ndarray
-    terms: np.ndarray
+    table: np.ndarray
 
     @classmethod
     def of(cls, words: Sequence[str], terms_of: Mapping[str, tuple[str, ...]]) -> WordTerms:
         numbers: dict[str, int] = {}
-        flat = [numbers.setdefault(term, len(numbers)) for word in words for term in terms_of[word]]
-        lengths = np.fromiter((len(terms_of[word]) for word in words), dtype=np.intp, count=len(words))
-        start = np.append(0, np.cumsum(lengths))
-        return cls(names=tuple(numbers), start=start, terms=np.array(flat, dtype=np.int32))
+        rows = [[numbers.setdefault(term, len(numbers)) for term in terms_of[word]] for word in words]
+        table = np.full((len(rows), max(map(len, rows), default=0)), -1, dtype=np.int32)
+        for row, found in enumerate(rows):
+            table[row, : len(found)] = found
+        return cls(names=tuple(numbers), table=table)
 
     def of_words(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One entry per term of each word: which entry of `words` it came from, and the term."""
-        lengths = self.start[words + 1] - self.start[words]
-        return np.repeat(np.arange(len(words)), lengths), self.terms[expand(self.start[words], lengths)]
+        terms = self.table[words]
+        at = np.flatnonzero(terms >= 0)  # row by row, so a word's terms stay in their order
+        return at // max(self.table.shape[1], 1), terms.ravel()[at]
 
 
 def build(documents: Sequence[Document], synonym_groups: Sequence[Sequence[str]]) -> Built:

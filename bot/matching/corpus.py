@@ -121,10 +121,12 @@ def read_corpus(items: Sequence[Sequence[Sequence[str]]], question_field: int) -
 
 def _numbered_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """The words of all texts as plain_tokens gives them, numbered; each text ends with _END."""
-    folded = [fold_words(text) for text in texts]
+    # Plain ASCII text only needs lower case, done for all at once; the rest is folded one by one.
+    folded = [text if text.isascii() and "&" not in text else fold_words(text) for text in texts]
     stream = f" {_END} ".join(folded) + f" {_END}" if folded else ""
     if stream.count(_END) != len(folded):  # a text holds the end mark itself: blank it out
         stream = f" {_END} ".join(text.replace(_END, " ") for text in folded) + f" {_END}"
+    stream = stream.casefold()
     tokens = stream.encode("ascii").translate(_SEPARATE, _VANISH).split()
     numbering: defaultdict[bytes, int] = defaultdict(count().__next__)
     numbers = np.fromiter(map(numbering.__getitem__, tokens), dtype=np.int32, count=len(tokens))
