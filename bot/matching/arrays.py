@@ -67,6 +67,5 @@ def _strongest(values: np.ndarray, limit: int) -> np.ndarray:
     10,000 items keeps 64 of them.
     """
     threshold = np.partition(values, len(values) - limit)[len(values) - limit]
-    above = np.flatnonzero(values > threshold)
-    chosen = np.concatenate([above, np.flatnonzero(values == threshold)[: limit - len(above)]])
-    return chosen[np.argsort(-values[chosen], kind="stable")]
+    candidates = np.flatnonzero(values >= threshold)  # the kept ones and any ties with the last
+    return candidates[np.argsort(-values[candidates], kind="stable")[:limit]]

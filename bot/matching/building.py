@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from antenne.bot.collector import collector_paused
 from antenne.bot.matching import wholetext
 from antenne.bot.matching.analyzer import Analyzer
 from antenne.bot.matching.arrays import best_in_groups, expand, run_starts, stable_order
@@ -67,6 +68,11 @@ class WordTerms:
 
 
 def build(documents: Sequence[Document], synonym_groups: Sequence[Sequence[str]]) -> Built:
+    with collector_paused():  # everything made here lives on: a collection would find nothing to free
+        return _build(documents, synonym_groups)
+
+
+def _build(documents: Sequence[Document], synonym_groups: Sequence[Sequence[str]]) -> Built:
     corpus = read_corpus([[d.fields.get(name, ()) for name in _FIELDS] for d in documents], _FIELDS.index("questions"))
     vocabulary = Counter(dict(zip(corpus.words, corpus.word_counts().tolist(), strict=True)))
     analyzer = Analyzer(vocabulary, synonym_groups)

@@ -24,6 +24,7 @@ _WORD_CHARACTERS = b"abcdefghijklmnopqrstuvwxyz0123456789" + _END.encode()
 # Folded text is ASCII: word characters stay, anything else separates words.
 _SEPARATE = bytes(c if c in _WORD_CHARACTERS else ord(" ") for c in range(256))
 _VANISH = b"'`"  # apostrophes join: collega's -> collegas, as plain_tokens does
+_BATCH = 20_000  # texts read at once: a few MB
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,14 +121,22 @@ def read_corpus(items: Sequence[Sequence[Sequence[str]]], question_field: int) -
 
 
 def _numbered_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """The words of all texts as plain_tokens gives them, numbered; each text ends with _END."""
+    """The words of all texts as plain_tokens gives them, numbered; each text ends with _END.
+
+    Read in batches, so the word strings of only one batch exist at a time.
+    """
+    numbering: defaultdict[bytes, int] = defaultdict(count().__next__)
+    numbered = [np.zeros(0, dtype=np.int32)]
+    for start in range(0, len(texts), _BATCH):
+        tokens = _tokens(texts[start : start + _BATCH])
+        numbered.append(np.fromiter(map(numbering.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+    return [token.decode("ascii") for token in numbering], np.concatenate(numbered)
+
+
+def _tokens(texts: Sequence[str]) -> list[bytes]:
     # Plain ASCII text only needs lower case, done for all at once; the rest is folded one by one.
     folded = [text if text.isascii() and "&" not in text else fold_words(text) for text in texts]
-    stream = f" {_END} ".join(folded) + f" {_END}" if folded else ""
+    stream = f" {_END} ".join(folded) + f" {_END}"
     if stream.count(_END) != len(folded):  # a text holds the end mark itself: blank it out
         stream = f" {_END} ".join(text.replace(_END, " ") for text in folded) + f" {_END}"
-    stream = stream.casefold()
-    tokens = stream.encode("ascii").translate(_SEPARATE, _VANISH).split()
-    numbering: defaultdict[bytes, int] = defaultdict(count().__next__)
-    numbers = np.fromiter(map(numbering.__getitem__, tokens), dtype=np.int32, count=len(tokens))
-    return [token.decode("ascii") for token in numbering], numbers
+    return stream.casefold().encode("ascii").translate(_SEPARATE, _VANISH).split()
