@@ -162,8 +162,9 @@ def example_questions(corpus: Corpus, terms: WordTerms, index: TopicIndex) -> Ex
     which, term = terms.of_words(corpus.word[asked])
     question = corpus.question[asked][which]
     # A question's distinct terms, in the order they first occur in it (sums never vary between runs).
-    _, first = np.unique(question.astype(np.int64) * max(len(terms.names), 1) + term, return_index=True)
-    first.sort()
+    pair = question.astype(np.int64) * max(len(terms.names), 1) + term
+    by_pair = stable_order(pair)
+    first = np.sort(by_pair[run_starts(pair[by_pair])[:-1]])
     question, term = question[first], term[first]
     term_idf = np.array([index.term_idf(name) for name in terms.names])
     mass = np.bincount(question, weights=term_idf[term], minlength=len(corpus.question_item))
