@@ -13,17 +13,23 @@ _INT64_LIMIT = 1 << 62
 
 
 def stable_order(keys: np.ndarray) -> np.ndarray:
-    """The indices that sort `keys` (non-negative integers), equal keys kept in array order.
+    """The indices that sort `keys` (non-negative integers), equal keys kept in array order."""
+    return sorted_with_order(keys)[1]
+
+
+def sorted_with_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`keys` sorted, and the indices that sort them, equal keys kept in array order.
 
     Each key carries its index in its low digits, and the pairs are sorted as plain
     int64s: numpy's vectorised sort is several times faster than any argsort.
     """
     n = len(keys)
     if not n or int(keys.max()) >= _INT64_LIMIT // n:  # no room for the index: sort the slow way
-        return np.argsort(keys, kind="stable")
+        order = np.argsort(keys, kind="stable")
+        return keys[order], order
     paired = keys.astype(np.int64) * n + np.arange(n, dtype=np.int64)
     paired.sort()
-    return paired % n
+    return paired // n, paired % n
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:

@@ -61,7 +61,7 @@ class WordTerms:
         return cls(names=tuple(numbers), table=table)
 
     def of_words(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One entry per term of each word: which entry of `words` it came from, and the term."""
+        """One entry per term of each word, in order: which entry of `words` it came from, and the term."""
         terms = self.table[words]
         at = np.flatnonzero(terms >= 0)  # row by row, so a word's terms stay in their order
         return at // max(self.table.shape[1], 1), terms.ravel()[at]
@@ -93,14 +93,17 @@ def topic_index(words: FieldWords, items: int, terms: WordTerms, stop: np.ndarra
     n = max(items, 1)
     value = _length_factors(words, items, stop)[words.item * len(_FIELDS) + words.field] * words.count
     which, term = terms.of_words(words.word)
-    strong = np.isin(words.field, [_FIELDS.index(name) for name in STRONG_FIELDS])[which]
     # Grouped per term, then per item; reading order within a group, as the old loop added up.
-    order = stable_order(term)
-    term, item = term[order], words.item[which][order]
+    entries = max(len(words.word), 1)
+    paired = term.astype(np.int64) * entries + which
+    paired.sort()
+    term, which = paired // entries, paired % entries
+    item = words.item[which]
     runs = run_starts(term, item)
     run = np.repeat(np.arange(len(runs) - 1), np.diff(runs))
-    frequency = np.bincount(run, weights=value[which][order], minlength=len(runs) - 1)
-    in_strong = np.bincount(run, weights=strong[order], minlength=len(runs) - 1) > 0
+    frequency = np.bincount(run, weights=value[which], minlength=len(runs) - 1)
+    strong = np.isin(words.field[which], [_FIELDS.index(name) for name in STRONG_FIELDS])
+    in_strong = np.bincount(run, weights=strong, minlength=len(runs) - 1) > 0
     term, item = term[runs[:-1]], item[runs[:-1]]
     saturated = frequency / (K1 + frequency)
     groups = run_starts(term)

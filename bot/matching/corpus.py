@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import count
 
 import numpy as np
-from antenne.bot.matching.arrays import run_starts, stable_order
+from antenne.bot.matching.arrays import run_starts, sorted_with_order
 from antenne.bot.text import fold_words
 
 # Ends every text in the stream. It counts as a word character, so each end becomes a
@@ -38,6 +38,7 @@ class Corpus:
     field: np.ndarray  # per occurrence: its field
     question: np.ndarray  # per occurrence: its example question, or -1 outside the questions
     items: int
+    fields: int
     question_item: np.ndarray  # per example question: its item
 
     def word_counts(self) -> np.ndarray:
@@ -51,16 +52,20 @@ class Corpus:
     def distinct(self) -> tuple[FieldWords, ItemWords]:
         """The distinct words of each field and of each item, counted.
 
-        One stable sort by word puts every occurrence of a word together, still in
-        reading order; a word's occurrences in one field or one item are then runs.
+        One stable sort by (word, item, field) puts every occurrence of a word in one
+        field together, still in reading order: each such group is a run.
         """
-        by_word = stable_order(self.word)
-        word, item, field = self.word[by_word], self.item[by_word], self.field[by_word]
-        item_runs = run_starts(word, item)
-        in_items = ItemWords(word=word[item_runs[:-1]], item=item[item_runs[:-1]], count=np.diff(item_runs))
-        field_runs = run_starts(word, item, field)
-        # Back to reading order without another sort: mark where each run began.
-        first = by_word[field_runs[:-1]]
+        segments = max(self.items * self.fields, 1)
+        segment = self.item.astype(np.int64) * self.fields + self.field
+        key, by_key = sorted_with_order(self.word.astype(np.int64) * segments + segment)
+        field_runs = run_starts(key)
+        word_item = key[field_runs[:-1]] // self.fields  # word * items + item
+        item_runs = run_starts(word_item)
+        counts = np.add.reduceat(np.diff(field_runs), item_runs[:-1]) if len(word_item) else word_item
+        heads = word_item[item_runs[:-1]]
+        in_items = ItemWords(word=heads // max(self.items, 1), item=heads % max(self.items, 1), count=counts)
+        # Back to reading order without another sort: mark where each field's run began.
+        first = by_key[field_runs[:-1]]
         begins = np.zeros(len(self.word), dtype=bool)
         begins[first] = True
         count_at = np.zeros(len(self.word), dtype=np.int32)
@@ -116,6 +121,7 @@ def read_corpus(items: Sequence[Sequence[Sequence[str]]], question_field: int) -
         field=np.repeat(field_of, per_text),
         question=np.repeat(question_of, per_text),
         items=len(items),
+        fields=field_count,
         question_item=item_of[is_question],
     )
 
