@@ -111,7 +111,7 @@ def time_new_words(matcher: Matcher, texts: list[str]) -> list[float]:
     return samples
 
 
-def tokenise_ms(kb: KnowledgeBase) -> float:
+def reading_ms(kb: KnowledgeBase) -> float:
     """The first step of a build: reading all the text into numbered words (bot/matching/corpus.py)."""
     items = [list(topic_document(topic).fields.values()) for topic in (*kb.cases, *kb.themes)]
     start = time.perf_counter()
@@ -293,7 +293,7 @@ def main() -> None:
 
     print("## Matching latency, index build and memory\n")
     print(
-        "| corpus | items | build ms | tokenising alone ms | peak RSS growth MiB | match p50 ms | match p99 ms "
+        "| corpus | items | build ms | reading the text ms | peak RSS growth MiB | match p50 ms | match p99 ms "
         "| new words p50 ms | new words p99 ms |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -309,7 +309,7 @@ def main() -> None:
         fresh = time_new_words(matcher, texts)
         items = len(kb.cases) + len(kb.tips)
         print(
-            f"| {label} | {items:,} | {build_ms:,.0f} | {tokenise_ms(kb):,.0f} | {peak:,.1f} | "
+            f"| {label} | {items:,} | {build_ms:,.0f} | {reading_ms(kb):,.0f} | {peak:,.1f} | "
             f"{percentile(samples, 0.5):.3f} | {percentile(samples, 0.99):.3f} | "
             f"{percentile(fresh, 0.5):.3f} | {percentile(fresh, 0.99):.3f} |"
         )
