@@ -31,6 +31,7 @@ from antenne.bot.content.model import KnowledgeBase
 from antenne.bot.content.paths import default_content_dir
 from antenne.bot.evaluation import EvalQuestion, EvalReport, evaluate, known_questions, load_questions, report_for
 from antenne.bot.matching.corpus import read_corpus
+from antenne.bot.matching.index import FIELD_WEIGHTS
 from antenne.bot.matching.matcher import Matcher, topic_document
 from antenne.bot.text import tokens
 from rank_bm25 import BM25Okapi
@@ -113,9 +114,10 @@ def time_new_words(matcher: Matcher, texts: list[str]) -> list[float]:
 
 def reading_ms(kb: KnowledgeBase) -> float:
     """The first step of a build: reading all the text into numbered words (bot/matching/corpus.py)."""
-    items = [list(topic_document(topic).fields.values()) for topic in (*kb.cases, *kb.themes)]
+    fields = list(FIELD_WEIGHTS)
+    items = [[topic_document(topic).fields.get(name, ()) for name in fields] for topic in (*kb.cases, *kb.themes)]
     start = time.perf_counter()
-    read_corpus(items, question_field=2)
+    read_corpus(items, question_field=fields.index("questions"))
     return (time.perf_counter() - start) * 1000
 
 
