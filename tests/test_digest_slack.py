@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from antenne.adapters.server import SCHEDULER_KEY, build_app
+from antenne.adapters.server import LIFECYCLE_KEY, SCHEDULER_KEY, build_app
 from antenne.bot.config import load_settings
 from antenne.bot.service import Antenne
 from antenne.bot.slots import Slot
@@ -207,6 +207,25 @@ async def test_the_running_server_posts_due_digests_by_itself(kb, sqlite_store):
         await fake.close()
     assert (await sqlite_store.ledger.entry(1, "2026-W48")).status.value == "sent"
 
+
+
+async def test_a_forked_worker_leaves_due_digests_to_the_first_process(kb, sqlite_store):
+    """ANTENNE_WORKERS: only the first process runs the digest loop (adapters/workers.py)."""
+    fake = await FakeSlack().start()
+    await sqlite_store.subscriptions.subscribe(slack_place("C0ZELF"), Slot(0, 9, 0))
+    sqlite_store.db.clock.set("2026-11-23T10:00:00+00:00")
+    env = {"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url}
+    settings = load_settings({**env, "ANTENNE_DIGEST_CHECK_SECONDS": "5"})
+    app = build_app(settings, Antenne(kb), store=sqlite_store)
+    app[LIFECYCLE_KEY].runs_digest = False  # what serve_as_worker does
+    runner, _ = await start_app(app)
+    try:
+        with pytest.raises(TimeoutError):
+            await fake.wait_for("chat.postMessage", timeout=1.5)
+    finally:
+        await runner.cleanup()
+        await fake.close()
+    assert await sqlite_store.ledger.entry(1, "2026-W48") is None
 
 
 async def test_a_broken_database_gets_a_polite_reply_and_the_bot_keeps_answering(slack, tmp_path):
