@@ -8,6 +8,12 @@ the same run; and answers per second: the burst's answers, posted after the ack
 to a loopback fake of the Slack Web API in its own process, divided by the time
 from the burst's first request to its last answer.
 
+The server runs with ANTENNE_WORKERS set to the number of cores (BENCH_WORKERS=1
+for one process). It shares the machine with Slack's side of the bench, so the
+report ends with CPU ms per answer of the server (with its workers), the fake API,
+the load generator and the rest of the machine: on a 2-core box answers/s cannot
+pass 2000 / (their sum), and other programs' share shows when a run was disturbed.
+
 PostgreSQL: BENCH_DATABASE_URL=$(scripts/postgres.sh start DIR) .venv/bin/python bench/slack_load.py
 Outside matching: BENCH_PROFILE=bench/outside_matching.py .venv/bin/python bench/slack_load.py
 (the server's CPU with matching answered from memory: the Slack path, store and composition).
