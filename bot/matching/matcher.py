@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -34,6 +35,7 @@ from antenne.bot.matching.informativeness import shipped_frequencies
 from antenne.bot.matching.memory import forget_oldest
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
+from antenne.bot.matching.sums import add_into
 from antenne.bot.matching.text import looks_english
 from antenne.bot.matching.wholetext import WholeTextIndex
 from antenne.bot.text import clean_question, plain_tokens
@@ -179,7 +181,9 @@ class _SlotEvidence:
                 best_value, best_term = w * contribution, term
         if best_term is None:
             return 0.0, None
-        return self.weight * evidence, MatchedWord(self.word, best_term.surface, best_term.via, best_term.stem)
+        # Shown to people as our content writes the word, not as its stem; worked out once per result.
+        in_item = self.index.analyzer.content_form(best_term.stem)
+        return self.weight * evidence, MatchedWord(self.word, best_term.surface, best_term.via, in_item)
 
 
 def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[float, list[MatchedWord]]:
@@ -205,6 +209,7 @@ class _Scored:
     foreign: float  # informativeness of the words we do not know at all
     own: dict[int, float] = field(default_factory=dict)  # our own score, before adding whole-text BM25
     ranked: list[int] = field(default_factory=list)  # the best topics, best first
+    words: tuple[_WordEvidence, ...] = ()  # per word of the question, to rank the tips of the results
 
 
 @dataclass(frozen=True)
@@ -221,8 +226,20 @@ class _WordEvidence:
 @dataclass(frozen=True)
 class _QueryMemo:
     query: AnalysedQuery | None
-    words: tuple[_WordEvidence, ...]
+    tip_scores: dict[str, float]  # per tip: what it shares with the question (see _tip_scores)
     tips: dict[tuple[str, frozenset[str], Audience | None], tuple[Tip, ...]]
+
+
+def _tip_scores(words: Iterable[_WordEvidence]) -> dict[str, float]:
+    """Per tip: summed over the question's words, the best term it shares with each.
+
+    Summed once per question for all tips, in the order of the words, rather than per
+    tip for every theme ranked; a tip missing here shares nothing and scores 0.0.
+    """
+    totals: dict[str, float] = {}
+    for word in words:
+        add_into(totals, word.tips)
+    return totals
 
 
 class Matcher:
@@ -442,6 +459,7 @@ class Matcher:
             strongest=max((w.domain for w in words), default=0.0),
             # Informative words our content and thesaurus do not know in any form ('telefoonnummer', 'sumif').
             foreign=sum(w.evidence.weight for w in words if w.foreign),
+            words=tuple(words),
         )
 
     def rank_tips(
@@ -467,20 +485,22 @@ class Matcher:
 
     def _tip_rank(self, tip: Tip, memo: _QueryMemo, audience: Audience | None) -> tuple[bool, float, tuple[int, int]]:
         """Sort key: the asker's own audience first, then what the tip shares with the question."""
-        score = 0.0
-        for word in memo.words:  # per word of the question: its best term the tip shares
-            score += word.tips.get(tip.id, 0.0)
         own = audience is not None and tip.audience is audience
-        return (not own, -score, self._tip_order[tip.id])
+        return (not own, -memo.tip_scores.get(tip.id, 0.0), self._tip_order[tip.id])
 
-    def _query_memo(self, query: AnalysedQuery | None) -> _QueryMemo:
-        """The question's words and the tips ranked so far for it."""
+    def _query_memo(self, query: AnalysedQuery | None, words: tuple[_WordEvidence, ...] | None = None) -> _QueryMemo:
+        """What the question shares with each tip, and the tips ranked so far for it.
+
+        `words`: the question's word evidence when the caller has it (a match just scored
+        it); otherwise it is looked up again.
+        """
         memo = self._memo
         if memo is not None and memo.query is query:
             return memo
-        words = zip(query.words, query.slots, strict=True) if query is not None else ()
-        memo = _QueryMemo(query, tuple(self._word(word, terms) for word, terms in words), {})
-        self._memo = memo
+        if words is None:
+            pairs = zip(query.words, query.slots, strict=True) if query is not None else ()
+            words = tuple(self._word(word, terms) for word, terms in pairs)
+        memo = self._memo = _QueryMemo(query, _tip_scores(words), {})
         return memo
 
     def best_tip(
@@ -495,16 +515,15 @@ class Matcher:
     def analyse(self, question: str) -> AnalysedQuery:
         return self.analyzer.query(clean_question(question, self.max_question_chars))
 
-    def _result(
-        self, doc: int, score: float, query: AnalysedQuery, matched: list[MatchedWord], audience: Audience | None
-    ) -> Result:
+    def _result(self, doc: int, scored: _Scored, query: AnalysedQuery, audience: Audience | None) -> Result:
+        """A topic as the asker sees it: the case, or its theme's best tip, with the words that matched."""
         topic = self._topics[doc]
-        form = self.analyzer.content_form
-        matched = [MatchedWord(m.asked, m.matched, m.via, form(m.in_item)) for m in matched]
+        matched = tuple(_explain(scored.evidence, doc, scored.information)[1])
+        score = round(scored.scores[doc], 4)
         if isinstance(topic, Case):
-            return Result(topic.id, "case", None, topic.title, round(score, 4), topic.id, tuple(matched))
+            return Result(topic.id, "case", None, topic.title, score, topic.id, matched)
         tip = self.best_tip(topic, query, audience=audience)
-        return Result(tip.id, "tip", topic.id, topic.title, round(score, 4), topic.id, tuple(matched))
+        return Result(tip.id, "tip", topic.id, topic.title, score, topic.id, matched)
 
     def _related(self, a: str, b: str) -> bool:
         for first, second in ((a, b), (b, a)):
@@ -534,10 +553,11 @@ class Matcher:
         return self._signals(clean_question(question, self.max_question_chars))
 
     def _signals(self, cleaned: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
-        query = self.analyzer.query(cleaned)
+        written = plain_tokens(cleaned)
+        query = self.analyzer.query(cleaned, written)
         if query.empty:
             return query, None, {}
-        scored = self._with_whole_text(self._score(query), plain_tokens(cleaned))
+        scored = self._with_whole_text(self._score(query), written)
         return query, scored, self._features(query, scored)
 
     def _with_whole_text(self, scored: _Scored, words: list[str]) -> _Scored:
@@ -595,47 +615,44 @@ class Matcher:
             has_words = any(ch.isalnum() for ch in cleaned)
             decision = Decision.NOT_ANSWERED if has_words else Decision.EMPTY
             return MatchOutcome(cleaned, decision, (), 0.0, looks_english(cleaned))
-        scores, ranked = scored.scores, scored.ranked
-        audience = asker_role(cleaned)
-        results = tuple(
-            self._result(d, scores[d], query, _explain(scored.evidence, d, scored.information)[1], audience)
-            for d in ranked
-        )
         vector = self.model.vector(features)
         on_topic = self.model.on_topic.probability(vector)
         confidence = self.model.correct.probability(vector)
-        signals = tuple((name, round(value, 4)) for name, value in features.items())
-        decision = self._decide(results, on_topic, confidence)
-        if decision in (Decision.UNSURE, Decision.AMBIGUOUS):
-            results = results[:MAX_OPTIONS]  # the options the asker chooses from
-        english = decision is Decision.NOT_ANSWERED and looks_english(cleaned)
-        coverage = round(features["coverage"], 3)
+        decision = self._decide(scored, on_topic, confidence)
+        # Only the results shown are explained and get their tip: options are the first few.
+        shown = scored.ranked[:MAX_OPTIONS] if decision in (Decision.UNSURE, Decision.AMBIGUOUS) else scored.ranked
+        audience = asker_role(cleaned)
+        self._query_memo(query, scored.words)  # the tips of the results are ranked with these words
+        results = tuple(self._result(d, scored, query, audience) for d in shown)
         threshold = self.model.correct.threshold
-        certainty = "hoog" if confidence >= threshold else "middel" if confidence >= threshold / 2 else "laag"
         return MatchOutcome(
             cleaned,
             decision,
             results,
-            coverage,
-            english,
+            round(features["coverage"], 3),
+            decision is Decision.NOT_ANSWERED and looks_english(cleaned),
             round(confidence, 3),
             round(on_topic, 3),
-            signals,
-            certainty,
+            tuple((name, round(value, 4)) for name, value in features.items()),
+            "hoog" if confidence >= threshold else "middel" if confidence >= threshold / 2 else "laag",
             query,
             audience,
         )
 
-    def _close(self, results: tuple[Result, ...]) -> list[Result]:
-        top = results[0]
-        return [
-            r for r in results[1:] if r.score >= AMBIGUITY_RATIO * top.score and not self._related(top.topic, r.topic)
-        ]
+    def _close(self, scored: _Scored) -> bool:
+        """Whether an unrelated topic scores almost as high as the first (as shown, to 4 digits)."""
+        first, *others = scored.ranked
+        top = round(scored.scores[first], 4)
+        topic = self._topics[first].id
+        return any(
+            round(scored.scores[d], 4) >= AMBIGUITY_RATIO * top and not self._related(topic, self._topics[d].id)
+            for d in others
+        )
 
-    def _decide(self, results: tuple[Result, ...], on_topic: float, confidence: float) -> Decision:
-        if not results or on_topic < self.model.on_topic.threshold:
+    def _decide(self, scored: _Scored, on_topic: float, confidence: float) -> Decision:
+        if not scored.ranked or on_topic < self.model.on_topic.threshold:
             return Decision.NOT_ANSWERED
-        if self._close(results):  # unrelated items score alike: let the asker pick ("Bedoel je …?")
+        if self._close(scored):  # unrelated items score alike: let the asker pick ("Bedoel je …?")
             return Decision.AMBIGUOUS
         return Decision.UNSURE if confidence < self.model.correct.threshold else Decision.ANSWERED
 

@@ -61,24 +61,42 @@ class SynonymTable:
         self.longest = max((len(p) for p in self._group_of), default=0)
         self.longest_expression = max((len(p) for p in self._expression_group), default=0)
         self._expression_starts = {p[0] for p in self._expression_group}
+        self._starts = {p[0] for p in self._group_of}  # most words of a question start no phrase
+        self._others: dict[Phrase, tuple[Phrase, ...]] = {}  # see _other_phrases
 
-    def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
+    def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, tuple[Phrase, ...]]]:
         """Return (start, end, other phrases) for each synonym phrase found in `stems`
-        (the stems of `words`)."""
+        (the stems of `words`).
+
+        The other phrases of a phrase are the same tuple each time, so callers can keep
+        what they derive from them.
+        """
         found = []
+        starts = self._starts
         for start in range(len(stems)):
+            if stems[start] not in starts:
+                continue
             for end in range(min(len(stems), start + self.longest), start, -1):
                 phrase = tuple(stems[start:end])
                 group = self._group_of.get(phrase)
                 if group is not None and (end - start > 1 or self._same_word(phrase, words[start])):
-                    own = self._expansion.get(phrase, phrase)
-                    found.append((start, end, [p for p in self._groups[group] if p != own]))
+                    found.append((start, end, self._other_phrases(phrase, group)))
                     break
         return found
+
+    def _other_phrases(self, phrase: Phrase, group: int) -> tuple[Phrase, ...]:
+        """The phrases `phrase` expands to: the rest of its group (worked out once per phrase)."""
+        others = self._others.get(phrase)
+        if others is None:
+            own = self._expansion.get(phrase, phrase)
+            others = self._others[phrase] = tuple(p for p in self._groups[group] if p != own)
+        return others
 
     def find_expressions(self, words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
         """Like find, for fixed expressions in the question's words as written."""
         found: list[tuple[int, int, list[Phrase]]] = []
+        if self._expression_starts.isdisjoint(words):  # the common case: no expression at all
+            return found
         for start in range(len(words)):
             if found and start < found[-1][1]:
                 continue  # inside the expression just found ('niet op een lijn' holds 'op een lijn')
