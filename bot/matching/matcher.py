@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import compress
 
 from antenne.bot import cache
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
@@ -200,16 +201,16 @@ def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[flo
 
 @dataclass(frozen=True)
 class _Scored:
-    scores: dict[int, float]
+    scores: dict[int, float]  # our own score and whole-text BM25, each scaled to its best topic
+    own: dict[int, float]  # our own score, before adding whole-text BM25
+    ranked: list[int]  # the best topics, best first
     evidence: list[_SlotEvidence]
     information: float  # summed informativeness of the question's words
     similarity: dict[int, float]  # per topic: its closest example question
     domain: float  # informativeness of the question's words that belong to our domain
     strongest: float  # the most telling domain word of the question
     foreign: float  # informativeness of the words we do not know at all
-    own: dict[int, float] = field(default_factory=dict)  # our own score, before adding whole-text BM25
-    ranked: list[int] = field(default_factory=list)  # the best topics, best first
-    words: tuple[_WordEvidence, ...] = ()  # per word of the question, to rank the tips of the results
+    words: tuple[_WordEvidence, ...]  # per word of the question, to rank the tips of the results
 
 
 @dataclass(frozen=True)
@@ -386,10 +387,12 @@ class Matcher:
     def _closest_questions(self, overlap: dict[int, float], total: float) -> dict[int, float]:
         """Per topic, the similarity (Dice on idf mass) of its closest example question."""
         best_similarity: dict[int, float] = {}
+        best = best_similarity.get
+        mass, topic_of = self._question_mass, self._question_topic  # the loop runs once per question touched
         for qid, shared in overlap.items():
-            similarity = 2 * shared / (total + self._question_mass[qid])
-            doc = self._question_topic[qid]
-            if best_similarity.get(doc, 0.0) < similarity:
+            similarity = 2 * shared / (total + mass[qid])
+            doc = topic_of[qid]
+            if best(doc, 0.0) < similarity:
                 best_similarity[doc] = similarity
         return best_similarity
 
@@ -432,26 +435,19 @@ class Matcher:
                     values[tip] = value
         return values
 
-    def _score(self, query: AnalysedQuery) -> _Scored:
-        """Score every topic; keep per word the evidence needed to explain the winners.
+    def _score(self, query: AnalysedQuery, written: list[str]) -> _Scored:
+        """Score and rank every topic; keep per word the evidence needed to explain the winners.
 
         Work per question is bounded by the (pruned) postings of its terms; coverage and
         matched words are worked out afterwards for the few results shown only.
         """
-        scores: dict[int, float] = defaultdict(float)
-        overlap: dict[int, float] = defaultdict(float)
         words = [self._word(word, terms) for word, terms in zip(query.words, query.slots, strict=True)]
-        total = sum(w.rarity for w in words) or 1.0
-        for word in words:
-            for doc, value in word.scores.items():
-                scores[doc] += value
-            for qid, strength in word.in_question.items():
-                overlap[qid] += strength
-        best_similarity = self._closest_questions(overlap, total)
-        for doc, similarity in best_similarity.items():
-            scores[doc] += QUESTION_WEIGHT * similarity
+        own, best_similarity = self._own_scores(words)
+        scores = self._with_whole_text(own, written)
         return _Scored(
             scores=scores,
+            own=own,
+            ranked=self._top(scores),
             evidence=[w.evidence for w in words],
             information=sum(w.evidence.weight for w in words) or 1.0,
             similarity=best_similarity,
@@ -479,14 +475,20 @@ class Matcher:
         key = (theme.id, exclude, audience)
         ranked = memo.tips.get(key)
         if ranked is None:
-            candidates = [t for t in theme.tips if t.id not in exclude] or list(theme.tips)
-            ranked = memo.tips[key] = tuple(sorted(candidates, key=lambda tip: self._tip_rank(tip, memo, audience)))
+            candidates = ([t for t in theme.tips if t.id not in exclude] if exclude else None) or theme.tips
+            ranked = memo.tips[key] = tuple(sorted(candidates, key=self._tip_rank(memo, audience)))
         return list(ranked)
 
-    def _tip_rank(self, tip: Tip, memo: _QueryMemo, audience: Audience | None) -> tuple[bool, float, tuple[int, int]]:
+    def _tip_rank(
+        self, memo: _QueryMemo, audience: Audience | None
+    ) -> Callable[[Tip], tuple[bool, float, tuple[int, int]]]:
         """Sort key: the asker's own audience first, then what the tip shares with the question."""
-        own = audience is not None and tip.audience is audience
-        return (not own, -memo.tip_scores.get(tip.id, 0.0), self._tip_order[tip.id])
+        shared, order = memo.tip_scores.get, self._tip_order
+
+        def rank(tip: Tip) -> tuple[bool, float, tuple[int, int]]:
+            return (audience is None or tip.audience is not audience, -shared(tip.id, 0.0), order[tip.id])
+
+        return rank
 
     def _query_memo(self, query: AnalysedQuery | None, words: tuple[_WordEvidence, ...] | None = None) -> _QueryMemo:
         """What the question shares with each tip, and the tips ranked so far for it.
@@ -557,12 +559,22 @@ class Matcher:
         query = self.analyzer.query(cleaned, written)
         if query.empty:
             return query, None, {}
-        scored = self._with_whole_text(self._score(query), written)
+        scored = self._score(query, written)
         return query, scored, self._features(query, scored)
 
-    def _with_whole_text(self, scored: _Scored, words: list[str]) -> _Scored:
-        """Rank by our own score plus whole-text BM25, each scaled to its best item."""
-        own = scored.scores
+    def _own_scores(self, words: list[_WordEvidence]) -> tuple[dict[int, float], dict[int, float]]:
+        """Per topic our own score: its words' scores plus its closest example question; and that closeness."""
+        scores: dict[int, float] = {}
+        overlap: dict[int, float] = {}
+        for word in words:
+            add_into(scores, word.scores)
+            add_into(overlap, word.in_question)
+        best_similarity = self._closest_questions(overlap, sum(w.rarity for w in words) or 1.0)
+        add_into(scores, {doc: QUESTION_WEIGHT * similarity for doc, similarity in best_similarity.items()})
+        return scores, best_similarity
+
+    def _with_whole_text(self, own: dict[int, float], words: list[str]) -> dict[int, float]:
+        """Our own score plus whole-text BM25, each scaled to its best item."""
         whole = self.whole_text.scores(words)
         own_best = max(own.values(), default=0.0) or 1.0
         whole_best = max(whole.values(), default=0.0) or 1.0
@@ -570,7 +582,7 @@ class Matcher:
         get = fused.get
         for doc, value in whole.items():
             fused[doc] = get(doc, 0.0) + WHOLE_TEXT_WEIGHT * value / whole_best
-        return replace(scored, scores=fused, own=own, ranked=self._top(fused))
+        return fused
 
     def _top(self, scores: dict[int, float]) -> list[int]:
         """The MAX_RESULTS best topics, ties broken by id so answers never flip between runs.
@@ -580,7 +592,7 @@ class Matcher:
         """
         if len(scores) > MAX_RESULTS:
             cutoff = sorted(scores.values(), reverse=True)[MAX_RESULTS - 1]
-            candidates = [doc for doc, value in scores.items() if value >= cutoff]
+            candidates = list(compress(scores, map(cutoff.__le__, scores.values())))  # value >= cutoff, in C
         else:
             candidates = list(scores)
         candidates.sort(key=lambda d: (-scores[d], self._topics[d].id))
@@ -590,8 +602,9 @@ class Matcher:
         scores, ranked = scored.scores, scored.ranked
         first = scores[ranked[0]] if ranked else 0.0
         # The margin to the best rival: a case and its own theme winning together is no doubt.
-        rivals = [d for d in ranked[1:] if not self._related(self._topics[ranked[0]].id, self._topics[d].id)]
-        second = scores[rivals[0]] if rivals else 0.0
+        top = self._topics[ranked[0]].id if ranked else ""
+        rival = next((d for d in ranked[1:] if not self._related(top, self._topics[d].id)), None)
+        second = scores[rival] if rival is not None else 0.0
         coverage = _explain(scored.evidence, ranked[0], scored.information)[0] if ranked else 0.0
         own = scored.own or scores
         return {
