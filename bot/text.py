@@ -50,8 +50,7 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    text = fold(strip_markup(text))
-    text = _AMPERSAND_ABBREVIATION.sub(r"\1\2", text)  # B&W -> bw
+    text = fold_words(strip_markup(text))
     text = _APOSTROPHE.sub("", text)  # collega's -> collegas, m'n -> mn
     text = _LONG_DIGITS.sub(" ", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
@@ -71,10 +70,13 @@ def plain_tokens(text: str) -> list[str]:
     The same words as tokens() gives, apart from long numbers, at a fraction of the
     cost: building the index tokenises every text of every item.
     """
+    return _WORD.findall(fold_words(text).translate(_APOSTROPHES))
+
+
+def fold_words(text: str) -> str:
+    """fold(), and abbreviations such as B&W or P & C joined: they are one word to people."""
     text = fold(text)
-    if "&" in text:
-        text = _AMPERSAND_ABBREVIATION.sub(r"\1\2", text)
-    return _WORD.findall(text.translate(_APOSTROPHES))
+    return _AMPERSAND_ABBREVIATION.sub(r"\1\2", text) if "&" in text else text
 
 
 @lru_cache(maxsize=1)

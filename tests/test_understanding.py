@@ -180,17 +180,6 @@ def test_evaluation_counts_confidently_wrong_answers(matcher):
     assert "confidently wrong: 0.333" in format_report(report)
 
 
-def test_whole_text_bm25_prefers_the_rare_exact_word():
-    from collections import Counter
-
-    from antenne.bot.matching.wholetext import WholeTextIndex
-
-    docs = [Counter(["de", "raad", "kadernota"]), Counter(["de", "raad", "college"]), Counter(["de"])]
-    scores = WholeTextIndex(docs).scores(["kadernota", "de"])
-    assert max(scores, key=scores.__getitem__) == 0
-    assert scores[0] > scores.get(1, 0.0) >= 0.0  # 'de' is in every document: it never counts against one
-
-
 def test_words_we_know_in_no_form_lower_the_on_topic_signal(matcher):
     _, _, known = matcher.signals("de wethouder en de raad")
     _, _, foreign = matcher.signals("de wethouder wil een sumif formule in excel")

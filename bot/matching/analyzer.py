@@ -8,7 +8,7 @@ expanding the content as well would blur every item into every other.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
@@ -171,16 +171,6 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in plain_tokens(text) if w not in stop and len(w) > 1 and not w.isdigit())
 
 
-def word_counts(text: str) -> Counter[str]:
-    """All words of a text with their counts, stop words included.
-
-    Counting is done in C; stop words and numbers are dropped later, per distinct
-    word (Analyzer.word_terms gives them no terms): building the index for 10,000
-    items tokenises megabytes of text.
-    """
-    return Counter(plain_tokens(text))
-
-
 def meaningful(word: str, stop: frozenset[str]) -> bool:
     return len(word) > 1 and word not in stop and not word.isdigit()
 
@@ -241,7 +231,7 @@ class Analyzer:
         never uses 'klas' on its own and so the splitter cannot know it.
         """
         members: dict[str, list[str]] = {}
-        for word in sorted(self._surface, key=lambda w: -self._frequency[w]):
+        for word in sorted(self._surface, key=lambda w: (-self._frequency[w], w)):  # ties: the same every run
             for cut in range(MIN_PART, len(word) - MIN_PART + 1):
                 for member in (word[cut:], word[:cut]):
                     if len(member) >= MIN_MEMBER and member != word:
@@ -273,37 +263,6 @@ class Analyzer:
             counts[stem(word)] += n
         total = sum(counts.values()) or 1
         return {s: n / total for s, n in counts.items()}
-
-    @classmethod
-    def for_texts(cls, texts: Iterable[str], synonym_groups: Sequence[Sequence[str]]) -> Analyzer:
-        return cls.for_counts((word_counts(text) for text in texts), synonym_groups)
-
-    @classmethod
-    def for_counts(cls, counts: Iterable[Counter[str]], synonym_groups: Sequence[Sequence[str]]) -> Analyzer:
-        vocabulary: Counter[str] = Counter()
-        for words in counts:
-            vocabulary.update(words)
-        return cls(vocabulary, synonym_groups)
-
-    @classmethod
-    def for_documents(
-        cls, fields: Iterable[Mapping[str, str]], synonym_groups: Sequence[Sequence[str]]
-    ) -> tuple[Analyzer, list[dict[str, Counter[str]]], list[Counter[str]]]:
-        """An analyzer for these documents, their word counts per field, and per document."""
-        vocabulary: Counter[str] = Counter()
-        counts: list[dict[str, Counter[str]]] = []
-        wholes: list[Counter[str]] = []
-        for document in fields:
-            per_field = {}
-            whole: Counter[str] = Counter()
-            for name, text in document.items():
-                words = plain_tokens(text)
-                vocabulary.update(words)  # counting a list runs in C
-                whole.update(words)
-                per_field[name] = Counter(words)
-            counts.append(per_field)
-            wholes.append(whole)
-        return cls(vocabulary, synonym_groups), counts, wholes
 
     def _is_word(self, part: str) -> bool:
         return part in self._surface and len(part) >= MIN_PART

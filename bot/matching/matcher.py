@@ -25,20 +25,18 @@ from antenne.bot.matching.analyzer import (
     TELLING_WORD,
     WEIGHT_SEPARABLE,
     AnalysedQuery,
-    Analyzer,
     Term,
     Via,
     content_words,
 )
 from antenne.bot.matching.decision import DecisionModel, shipped_model
-from antenne.bot.matching.index import MAX_POSTINGS, Document, TopicIndex
+from antenne.bot.matching.index import Document, TopicIndex
 from antenne.bot.matching.informativeness import shipped_frequencies
 from antenne.bot.matching.memory import forget_oldest
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
 from antenne.bot.matching.sums import add_into
 from antenne.bot.matching.text import looks_english
-from antenne.bot.matching.wholetext import WholeTextIndex
 from antenne.bot.text import clean_question, plain_tokens
 
 LEXICON_MIN_STEM = 6
@@ -114,28 +112,15 @@ def topic_document(topic: Case | Theme) -> Document:
 
 
 def _case_document(case: Case) -> Document:
-    body = " ".join([case.summary, case.what_happened, case.what_went_wrong_or_right, *case.lessons, *case.next_steps])
-    return Document(
-        id=case.id,
-        fields={
-            "title": case.title,
-            "tags": " . ".join(case.tags),
-            "questions": " . ".join(case.example_questions),
-            "body": body,
-        },
-    )
+    body = (case.summary, case.what_happened, case.what_went_wrong_or_right, *case.lessons, *case.next_steps)
+    fields = {"title": (case.title,), "tags": case.tags, "questions": case.example_questions, "body": body}
+    return Document(id=case.id, fields=fields)
 
 
 def _theme_document(theme: Theme) -> Document:
-    return Document(
-        id=theme.id,
-        fields={
-            "title": theme.title,
-            "tags": " . ".join(theme.tags),
-            "questions": " . ".join(theme.example_questions),
-            "body": " ".join([theme.introduction, *(tip.text for tip in theme.tips)]),
-        },
-    )
+    body = (theme.introduction, *(tip.text for tip in theme.tips))
+    fields = {"title": (theme.title,), "tags": theme.tags, "questions": theme.example_questions, "body": body}
+    return Document(id=theme.id, fields=fields)
 
 
 @dataclass(frozen=True)
@@ -251,12 +236,12 @@ class Matcher:
         self.max_question_chars = max_question_chars
         self.model = model or shipped_model()
         self._frequencies = shipped_frequencies()
-        documents = [topic_document(t) for t in (*kb.cases, *kb.themes)]
-        analyzer, words, wholes = Analyzer.for_documents((d.fields for d in documents), kb.synonym_groups)
-        self.index = TopicIndex(documents, analyzer, words)
-        self.whole_text = WholeTextIndex(wholes)
-        del words, wholes
-        self.analyzer = analyzer
+        # numpy is imported only to build: a server that starts from the cache never needs it.
+        from antenne.bot.matching.building import build
+
+        built = build([topic_document(t) for t in (*kb.cases, *kb.themes)], kb.synonym_groups)
+        self.index, self.whole_text, self.analyzer = built.index, built.whole_text, built.analyzer
+        analyzer = built.analyzer
         self._topics: list[Case | Theme] = [*kb.cases, *kb.themes]
         tips_with_term: dict[str, list[str]] = defaultdict(list)
         for tip in kb.tips:
@@ -269,22 +254,9 @@ class Matcher:
             for theme in kb.themes
             for position, tip in enumerate(theme.tips)
         }
-        self._question_topic: list[int] = []
-        self._question_mass: list[float] = []
-        question_postings: dict[str, list[int]] = defaultdict(list)
-        for doc, topic in enumerate(self._topics):
-            for question in topic.example_questions:
-                terms = dict.fromkeys(analyzer.document_terms(question))  # in order: sums never vary between runs
-                qid = len(self._question_topic)
-                self._question_topic.append(doc)
-                self._question_mass.append(sum(self.index.term_idf(t) for t in terms) or 1.0)
-                for term in terms:
-                    question_postings[term].append(qid)
-        # Pruned like the topic index; the shortest questions are kept, as they score highest.
-        self._question_postings = {
-            term: sorted(qids, key=self._question_mass.__getitem__)[:MAX_POSTINGS]
-            for term, qids in question_postings.items()
-        }
+        self._question_topic = built.questions.topic
+        self._question_mass = built.questions.mass
+        self._question_postings = built.questions.postings
         self._memo: _QueryMemo | None = None
         self._words: dict[str | tuple[str, tuple[Term, ...]], _WordEvidence] = {}
         # Our domain: the thesaurus, and words our content uses far more often than Dutch in general.
