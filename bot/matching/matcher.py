@@ -134,6 +134,7 @@ class _SlotEvidence:
     weight: float  # rarity of the word in general Dutch (informativeness)
     terms: tuple[Term, ...]
     index: TopicIndex = field(repr=False, compare=False)
+    content_form: Callable[[str], str] = field(repr=False, compare=False)  # a stem as our content writes it
     # Results shown for this word so far; bounded, as the word is kept across questions.
     explained: dict[int, tuple[float, MatchedWord | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -168,7 +169,7 @@ class _SlotEvidence:
         if best_term is None:
             return 0.0, None
         # Shown to people as our content writes the word, not as its stem; worked out once per result.
-        in_item = self.index.analyzer.content_form(best_term.stem)
+        in_item = self.content_form(best_term.stem)
         return self.weight * evidence, MatchedWord(self.word, best_term.surface, best_term.via, in_item)
 
 
@@ -385,7 +386,7 @@ class Matcher:
         information = self._slot_information(word, strongest)
         scores, in_question = self._word_scores(strongest)
         found = _WordEvidence(
-            evidence=_SlotEvidence(word, information, tuple(strongest), self.index),
+            evidence=_SlotEvidence(word, information, tuple(strongest), self.index, self.analyzer.content_form),
             rarity=self._slot_weight(strongest),
             domain=information * self._slot_domain(word, strongest),
             foreign=not any(t.stem in self.index.idf for t in strongest),

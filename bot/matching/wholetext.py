@@ -8,7 +8,6 @@ this score, scaled to the best item, to its own.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 K1 = 1.5
