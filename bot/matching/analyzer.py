@@ -204,6 +204,7 @@ class Analyzer:
         self._analysed: dict[str, tuple[tuple[Term, ...], str]] = {}  # word -> (terms, surface)
         self._joins: dict[str, Term | None] = {}  # particle + word -> its term, when the content knows it
         self._synonym_terms: dict[tuple[Phrase, ...], tuple[Term, ...]] = {}  # see _synonyms_of
+        self._expanded: dict[tuple[tuple[Term, ...], tuple[Phrase, ...]], tuple[Term, ...]] = {}  # see _expand
 
     def _recurring_heads(self) -> set[str]:
         """Heads that follow at least two different known modifiers in the content.
@@ -240,7 +241,7 @@ class Analyzer:
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (the start-up cache) without the analyses kept per word."""
-        return {**self.__dict__, "_analysed": {}, "_joins": {}}
+        return {**self.__dict__, "_analysed": {}, "_joins": {}, "_expanded": {}}
 
     def own_terms(self, word: str) -> tuple[Term, ...] | None:
         """The terms kept for `word` on its own, if it was analysed (the same object each time)."""
@@ -251,6 +252,7 @@ class Analyzer:
         """Drop the analyses kept per word (see Matcher.forget_words)."""
         self._analysed.clear()
         self._joins.clear()
+        self._expanded.clear()
 
     def content_form(self, term: str) -> str:
         """The word our content uses most for a stem, to show people instead of the stem."""
@@ -331,7 +333,7 @@ class Analyzer:
             slots.append(_merged(joined, own) if joined else own)  # the word's own tuple: matcher keeps its work
             primary.append(stem(surface))
         for start, _end, phrases in self._synonyms.find(primary, surfaces):
-            slots[start] = _merged(slots[start], self._synonyms_of(phrases))
+            slots[start] = self._expand(slots[start], phrases)
         self._add_expressions(written, slots)
         return AnalysedQuery(words=words, slots=tuple(slots))
 
@@ -353,6 +355,17 @@ class Analyzer:
             if term is not None:
                 found.append(term)
         return found
+
+    def _expand(self, slot: tuple[Term, ...], phrases: tuple[Phrase, ...]) -> tuple[Term, ...]:
+        """A word's terms with the synonyms of the phrase it starts; kept, as merging costs
+        more than looking up, and the matcher then sees the same tuple each time."""
+        key = (slot, phrases)
+        expanded = self._expanded.pop(key, None)
+        if expanded is None:
+            forget_oldest(self._expanded, MAX_ANALYSED_WORDS)
+            expanded = _merged(slot, self._synonyms_of(phrases))
+        self._expanded[key] = expanded  # to the end: the oldest entries are forgotten first
+        return expanded
 
     def _synonyms_of(self, phrases: tuple[Phrase, ...]) -> tuple[Term, ...]:
         """The terms a found phrase expands to; the same for every question, so made once."""

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import compress
+from heapq import nlargest
 
 from antenne.bot import cache
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
@@ -525,10 +525,11 @@ class Matcher:
 
     def signals(self, question: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
         """The analysed question, its scores and the signals the decision model reads."""
-        return self._signals(clean_question(question, self.max_question_chars))
+        cleaned = clean_question(question, self.max_question_chars)
+        return self._signals(cleaned, plain_tokens(cleaned))
 
-    def _signals(self, cleaned: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
-        written = plain_tokens(cleaned)
+    def _signals(self, cleaned: str, written: list[str]) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
+        """`written`: plain_tokens(cleaned), which the analyser, whole-text BM25 and the role all read."""
         query = self.analyzer.query(cleaned, written)
         if query.empty:
             return query, None, {}
@@ -561,11 +562,11 @@ class Matcher:
         """The MAX_RESULTS best topics, ties broken by id so answers never flip between runs.
 
         At 10,000 items a question touches thousands of topics: find the cut-off score
-        with a sort in C, then order only the few above it.
+        with a heap in C (the fifth best, ties counted), then order only the few above it.
         """
         if len(scores) > MAX_RESULTS:
-            cutoff = sorted(scores.values(), reverse=True)[MAX_RESULTS - 1]
-            candidates = list(compress(scores, map(cutoff.__le__, scores.values())))  # value >= cutoff, in C
+            cutoff = nlargest(MAX_RESULTS, scores.values())[-1]
+            candidates = [doc for doc, value in scores.items() if value >= cutoff]
         else:
             candidates = list(scores)
         candidates.sort(key=lambda d: (-scores[d], self._topics[d].id))
@@ -594,7 +595,8 @@ class Matcher:
 
     def match(self, question: str) -> MatchOutcome:
         cleaned = clean_question(question, self.max_question_chars)
-        query, scored, features = self._signals(cleaned)
+        written = plain_tokens(cleaned)
+        query, scored, features = self._signals(cleaned, written)
         if scored is None:
             # Only filler words ("hoe laat is het") is a question outside our subject;
             # no words at all (emoji, punctuation) is no question.
@@ -607,7 +609,7 @@ class Matcher:
         decision = self._decide(scored, on_topic, confidence)
         # Only the results shown are explained and get their tip: options are the first few.
         shown = scored.ranked[:MAX_OPTIONS] if decision in (Decision.UNSURE, Decision.AMBIGUOUS) else scored.ranked
-        audience = asker_role(cleaned)
+        audience = asker_role(cleaned, written)
         self._query_memo(query, scored.words)  # the tips of the results are ranked with these words
         results = tuple(self._result(d, scored, query, audience) for d in shown)
         threshold = self.model.correct.threshold

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from antenne.bot.content.model import Audience
-from antenne.bot.text import fold, plain_tokens, tokens
+from antenne.bot.text import plain_tokens, tokens
 
 
 def _role_words(words: str, audience: Audience) -> dict[str, Audience]:
@@ -90,19 +90,26 @@ def self_introduced(before: list[str]) -> bool:
 
 # What makes tokens() differ from plain_tokens(): markup it strips, numbers of 5+ digits it drops.
 _MARKUP = re.compile(r"https?://|www\.|[<&]", re.IGNORECASE)
-_FIVE_DIGITS = re.compile(r"[0-9](?:['`]*[0-9]){4}")  # apostrophes go before numbers are dropped
+_FIVE_DIGITS = re.compile(r"[0-9]{5}")
 
 
-def _words(question: str) -> list[str]:
-    """tokens(question), at a third of the cost for the usual message without markup or long numbers."""
-    if _MARKUP.search(question) is None and _FIVE_DIGITS.search(fold(question)) is None:
-        return plain_tokens(question)
+def _words(question: str, written: list[str] | None) -> list[str]:
+    """tokens(question), from plain_tokens(question) (`written`, when the caller has it)
+    for the usual message without markup or long numbers: a third of the cost."""
+    if _MARKUP.search(question) is None:
+        if written is None:
+            written = plain_tokens(question)
+        if _FIVE_DIGITS.search(" ".join(written)) is None:
+            return written
     return tokens(question)
 
 
-def asker_role(question: str) -> Audience | None:
-    """The audience the asker says they belong to, or None when they do not say."""
-    words = _words(question)
+def asker_role(question: str, written: list[str] | None = None) -> Audience | None:
+    """The audience the asker says they belong to, or None when they do not say.
+
+    `written`: plain_tokens(question), when the caller has it already.
+    """
+    words = _words(question, written)
     if ROLE_PARTS.isdisjoint(words):  # most questions name no role at all
         return None
     words = _joined(words)

@@ -61,7 +61,15 @@ class SynonymTable:
         self.longest = max((len(p) for p in self._group_of), default=0)
         self.longest_expression = max((len(p) for p in self._expression_group), default=0)
         self._expression_starts = {p[0] for p in self._expression_group}
-        self._starts = {p[0] for p in self._group_of}  # most words of a question start no phrase
+        # Per first word of an expression, the words that can follow it: 'op' starts
+        # 'op een lijn', but the question's 'op' is mostly followed by something else.
+        self._expression_next: dict[str, set[str]] = {}
+        for written in self._expression_group:
+            self._expression_next.setdefault(written[0], set()).add(written[1])
+        # Per first stem, its longest phrase: most words of a question start none, or only themselves.
+        self._longest_from: dict[str, int] = {}
+        for phrase in self._group_of:
+            self._longest_from[phrase[0]] = max(len(phrase), self._longest_from.get(phrase[0], 0))
         self._others: dict[Phrase, tuple[Phrase, ...]] = {}  # see _other_phrases
 
     def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, tuple[Phrase, ...]]]:
@@ -72,11 +80,12 @@ class SynonymTable:
         what they derive from them.
         """
         found = []
-        starts = self._starts
+        longest_from = self._longest_from
         for start in range(len(stems)):
-            if stems[start] not in starts:
+            longest = longest_from.get(stems[start])
+            if longest is None:
                 continue
-            for end in range(min(len(stems), start + self.longest), start, -1):
+            for end in range(min(len(stems), start + longest), start, -1):
                 phrase = tuple(stems[start:end])
                 group = self._group_of.get(phrase)
                 if group is not None and (end - start > 1 or self._same_word(phrase, words[start])):
@@ -97,10 +106,11 @@ class SynonymTable:
         found: list[tuple[int, int, list[Phrase]]] = []
         if self._expression_starts.isdisjoint(words):  # the common case: no expression at all
             return found
-        for start in range(len(words)):
+        following = self._expression_next
+        for start in range(len(words) - 1):  # an expression has two words at least
             if found and start < found[-1][1]:
                 continue  # inside the expression just found ('niet op een lijn' holds 'op een lijn')
-            if words[start] not in self._expression_starts:
+            if words[start + 1] not in following.get(words[start], ()):
                 continue
             for end in range(min(len(words), start + self.longest_expression), start + 1, -1):
                 written = tuple(words[start:end])
