@@ -307,13 +307,6 @@ class Analyzer:
     def document_terms(self, text: str) -> list[str]:
         return [term for word in content_words(text) for term in self.word_terms(word)]
 
-    def term_counts(self, words: Counter[str]) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for word, n in words.items():
-            for term in self.word_terms(word):
-                counts[term] += n
-        return counts
-
     def query(self, text: str, written: list[str] | None = None) -> AnalysedQuery:
         """The question's words and the terms each stands for.
 

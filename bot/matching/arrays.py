@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import numpy as np
 
-# numpy sorts integers of 16 bits or less by radix when asked for a stable sort: linear time.
-_RADIX_LIMIT = 1 << 16
+_INT64_LIMIT = 1 << 62
 
 
 def stable_order(keys: np.ndarray) -> np.ndarray:
     """The indices that sort `keys` (non-negative integers), equal keys kept in array order."""
-    if len(keys) and keys.max() < _RADIX_LIMIT:
-        keys = keys.astype(np.uint16)
-    return np.argsort(keys, kind="stable")
+    return sorted_with_order(keys)[1]
+
+
+def sorted_with_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`keys` sorted, and the indices that sort them, equal keys kept in array order.
+
+    Each key carries its index in its low digits, and the pairs are sorted as plain
+    int64s: numpy's vectorised sort is several times faster than any argsort.
+    """
+    n = len(keys)
+    if not n or int(keys.max()) >= _INT64_LIMIT // n:  # no room for the index: sort the slow way
+        order = np.argsort(keys, kind="stable")
+        return keys[order], order
+    paired = keys.astype(np.int64) * n + np.arange(n, dtype=np.int64)
+    paired.sort()
+    return paired // n, paired % n
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:
@@ -61,6 +73,5 @@ def _strongest(values: np.ndarray, limit: int) -> np.ndarray:
     10,000 items keeps 64 of them.
     """
     threshold = np.partition(values, len(values) - limit)[len(values) - limit]
-    above = np.flatnonzero(values > threshold)
-    chosen = np.concatenate([above, np.flatnonzero(values == threshold)[: limit - len(above)]])
-    return chosen[np.argsort(-values[chosen], kind="stable")]
+    candidates = np.flatnonzero(values >= threshold)  # the kept ones and any ties with the last
+    return candidates[np.argsort(-values[candidates], kind="stable")[:limit]]

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from antenne.bot.collector import collector_paused
 from antenne.bot.matching import wholetext
 from antenne.bot.matching.analyzer import Analyzer
 from antenne.bot.matching.arrays import best_in_groups, expand, run_starts, stable_order
@@ -44,27 +45,34 @@ class Built:
 
 @dataclass(frozen=True, eq=False)
 class WordTerms:
-    """The index terms of every corpus word, numbered: word w has terms[start[w]:start[w + 1]]."""
+    """The index terms of every corpus word, numbered: row w of `table` holds word w's
+    terms, padded with -1 (a word has its stem and those of its few compound parts)."""
 
     names: tuple[str, ...]  # term by number
-    start: np.ndarray
-    terms: np.ndarray
+    table: np.ndarray
 
     @classmethod
     def of(cls, words: Sequence[str], terms_of: Mapping[str, tuple[str, ...]]) -> WordTerms:
         numbers: dict[str, int] = {}
-        flat = [numbers.setdefault(term, len(numbers)) for word in words for term in terms_of[word]]
-        lengths = np.fromiter((len(terms_of[word]) for word in words), dtype=np.intp, count=len(words))
-        start = np.append(0, np.cumsum(lengths))
-        return cls(names=tuple(numbers), start=start, terms=np.array(flat, dtype=np.int32))
+        rows = [[numbers.setdefault(term, len(numbers)) for term in terms_of[word]] for word in words]
+        table = np.full((len(rows), max(map(len, rows), default=0)), -1, dtype=np.int32)
+        for row, found in enumerate(rows):
+            table[row, : len(found)] = found
+        return cls(names=tuple(numbers), table=table)
 
     def of_words(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One entry per term of each word: which entry of `words` it came from, and the term."""
-        lengths = self.start[words + 1] - self.start[words]
-        return np.repeat(np.arange(len(words)), lengths), self.terms[expand(self.start[words], lengths)]
+        """One entry per term of each word, in order: which entry of `words` it came from, and the term."""
+        terms = self.table[words]
+        at = np.flatnonzero(terms >= 0)  # row by row, so a word's terms stay in their order
+        return at // max(self.table.shape[1], 1), terms.ravel()[at]
 
 
 def build(documents: Sequence[Document], synonym_groups: Sequence[Sequence[str]]) -> Built:
+    with collector_paused():  # everything made here lives on: a collection would find nothing to free
+        return _build(documents, synonym_groups)
+
+
+def _build(documents: Sequence[Document], synonym_groups: Sequence[Sequence[str]]) -> Built:
     corpus = read_corpus([[d.fields.get(name, ()) for name in _FIELDS] for d in documents], _FIELDS.index("questions"))
     vocabulary = Counter(dict(zip(corpus.words, corpus.word_counts().tolist(), strict=True)))
     analyzer = Analyzer(vocabulary, synonym_groups)
@@ -85,14 +93,17 @@ def topic_index(words: FieldWords, items: int, terms: WordTerms, stop: np.ndarra
     n = max(items, 1)
     value = _length_factors(words, items, stop)[words.item * len(_FIELDS) + words.field] * words.count
     which, term = terms.of_words(words.word)
-    strong = np.isin(words.field, [_FIELDS.index(name) for name in STRONG_FIELDS])[which]
     # Grouped per term, then per item; reading order within a group, as the old loop added up.
-    order = stable_order(term)
-    term, item = term[order], words.item[which][order]
+    entries = max(len(words.word), 1)
+    paired = term.astype(np.int64) * entries + which
+    paired.sort()
+    term, which = paired // entries, paired % entries
+    item = words.item[which]
     runs = run_starts(term, item)
     run = np.repeat(np.arange(len(runs) - 1), np.diff(runs))
-    frequency = np.bincount(run, weights=value[which][order], minlength=len(runs) - 1)
-    in_strong = np.bincount(run, weights=strong[order], minlength=len(runs) - 1) > 0
+    frequency = np.bincount(run, weights=value[which], minlength=len(runs) - 1)
+    strong = np.isin(words.field[which], [_FIELDS.index(name) for name in STRONG_FIELDS])
+    in_strong = np.bincount(run, weights=strong, minlength=len(runs) - 1) > 0
     term, item = term[runs[:-1]], item[runs[:-1]]
     saturated = frequency / (K1 + frequency)
     groups = run_starts(term)
@@ -154,8 +165,9 @@ def example_questions(corpus: Corpus, terms: WordTerms, index: TopicIndex) -> Ex
     which, term = terms.of_words(corpus.word[asked])
     question = corpus.question[asked][which]
     # A question's distinct terms, in the order they first occur in it (sums never vary between runs).
-    _, first = np.unique(question.astype(np.int64) * max(len(terms.names), 1) + term, return_index=True)
-    first.sort()
+    pair = question.astype(np.int64) * max(len(terms.names), 1) + term
+    by_pair = stable_order(pair)
+    first = np.sort(by_pair[run_starts(pair[by_pair])[:-1]])
     question, term = question[first], term[first]
     term_idf = np.array([index.term_idf(name) for name in terms.names])
     mass = np.bincount(question, weights=term_idf[term], minlength=len(corpus.question_item))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import count
 
 import numpy as np
-from antenne.bot.matching.arrays import run_starts, stable_order
+from antenne.bot.matching.arrays import run_starts, sorted_with_order
 from antenne.bot.text import fold_words
 
 # Ends every text in the stream. It counts as a word character, so each end becomes a
@@ -24,6 +24,7 @@ _WORD_CHARACTERS = b"abcdefghijklmnopqrstuvwxyz0123456789" + _END.encode()
 # Folded text is ASCII: word characters stay, anything else separates words.
 _SEPARATE = bytes(c if c in _WORD_CHARACTERS else ord(" ") for c in range(256))
 _VANISH = b"'`"  # apostrophes join: collega's -> collegas, as plain_tokens does
+_BATCH = 20_000  # texts read at once: a few MB
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,6 +38,7 @@ class Corpus:
     field: np.ndarray  # per occurrence: its field
     question: np.ndarray  # per occurrence: its example question, or -1 outside the questions
     items: int
+    fields: int
     question_item: np.ndarray  # per example question: its item
 
     def word_counts(self) -> np.ndarray:
@@ -50,16 +52,20 @@ class Corpus:
     def distinct(self) -> tuple[FieldWords, ItemWords]:
         """The distinct words of each field and of each item, counted.
 
-        One stable sort by word puts every occurrence of a word together, still in
-        reading order; a word's occurrences in one field or one item are then runs.
+        One stable sort by (word, item, field) puts every occurrence of a word in one
+        field together, still in reading order: each such group is a run.
         """
-        by_word = stable_order(self.word)
-        word, item, field = self.word[by_word], self.item[by_word], self.field[by_word]
-        item_runs = run_starts(word, item)
-        in_items = ItemWords(word=word[item_runs[:-1]], item=item[item_runs[:-1]], count=np.diff(item_runs))
-        field_runs = run_starts(word, item, field)
-        # Back to reading order without another sort: mark where each run began.
-        first = by_word[field_runs[:-1]]
+        segments = max(self.items * self.fields, 1)
+        segment = self.item.astype(np.int64) * self.fields + self.field
+        key, by_key = sorted_with_order(self.word.astype(np.int64) * segments + segment)
+        field_runs = run_starts(key)
+        word_item = key[field_runs[:-1]] // self.fields  # word * items + item
+        item_runs = run_starts(word_item)
+        counts = np.add.reduceat(np.diff(field_runs), item_runs[:-1]) if len(word_item) else word_item
+        heads = word_item[item_runs[:-1]]
+        in_items = ItemWords(word=heads // max(self.items, 1), item=heads % max(self.items, 1), count=counts)
+        # Back to reading order without another sort: mark where each field's run began.
+        first = by_key[field_runs[:-1]]
         begins = np.zeros(len(self.word), dtype=bool)
         begins[first] = True
         count_at = np.zeros(len(self.word), dtype=np.int32)
@@ -115,17 +121,28 @@ def read_corpus(items: Sequence[Sequence[Sequence[str]]], question_field: int) -
         field=np.repeat(field_of, per_text),
         question=np.repeat(question_of, per_text),
         items=len(items),
+        fields=field_count,
         question_item=item_of[is_question],
     )
 
 
 def _numbered_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """The words of all texts as plain_tokens gives them, numbered; each text ends with _END."""
-    folded = [fold_words(text) for text in texts]
-    stream = f" {_END} ".join(folded) + f" {_END}" if folded else ""
+    """The words of all texts as plain_tokens gives them, numbered; each text ends with _END.
+
+    Read in batches, so the word strings of only one batch exist at a time.
+    """
+    numbering: defaultdict[bytes, int] = defaultdict(count().__next__)
+    numbered = [np.zeros(0, dtype=np.int32)]
+    for start in range(0, len(texts), _BATCH):
+        tokens = _tokens(texts[start : start + _BATCH])
+        numbered.append(np.fromiter(map(numbering.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+    return [token.decode("ascii") for token in numbering], np.concatenate(numbered)
+
+
+def _tokens(texts: Sequence[str]) -> list[bytes]:
+    # Plain ASCII text only needs lower case, done for all at once; the rest is folded one by one.
+    folded = [text if text.isascii() and "&" not in text else fold_words(text) for text in texts]
+    stream = f" {_END} ".join(folded) + f" {_END}"
     if stream.count(_END) != len(folded):  # a text holds the end mark itself: blank it out
         stream = f" {_END} ".join(text.replace(_END, " ") for text in folded) + f" {_END}"
-    tokens = stream.encode("ascii").translate(_SEPARATE, _VANISH).split()
-    numbering: defaultdict[bytes, int] = defaultdict(count().__next__)
-    numbers = np.fromiter(map(numbering.__getitem__, tokens), dtype=np.int32, count=len(tokens))
-    return [token.decode("ascii") for token in numbering], numbers
+    return stream.casefold().encode("ascii").translate(_SEPARATE, _VANISH).split()
