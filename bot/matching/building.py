@@ -172,9 +172,13 @@ def example_questions(corpus: Corpus, terms: WordTerms, index: TopicIndex) -> Ex
     term_idf = np.array([index.term_idf(name) for name in terms.names])
     mass = np.bincount(question, weights=term_idf[term], minlength=len(corpus.question_item))
     mass[mass == 0] = 1.0
-    # Per term, the lightest questions first, ties in question order.
-    order = np.lexsort((question, mass[question], term))
-    term, question = term[order], question[order]
+    # Per term, the lightest questions first, ties in question order: one sort of (term, rank) keys.
+    lightest = np.argsort(mass, kind="stable")
+    rank = np.empty_like(lightest)
+    rank[lightest] = np.arange(len(lightest))
+    ranks = max(len(lightest), 1)
+    by_term = np.sort(term.astype(np.int64) * ranks + rank[question])
+    term, question = by_term // ranks, lightest[by_term % ranks]
     groups = run_starts(term)
     kept_sizes = np.minimum(np.diff(groups), MAX_POSTINGS)
     kept_bounds = np.append(0, np.cumsum(kept_sizes)).tolist()
