@@ -544,7 +544,9 @@ class Matcher:
             add_into(scores, word.scores)
             add_into(overlap, word.in_question)
         best_similarity = self._closest_questions(overlap, sum(w.rarity for w in words) or 1.0)
-        add_into(scores, {doc: QUESTION_WEIGHT * similarity for doc, similarity in best_similarity.items()})
+        get = scores.get
+        for doc, similarity in best_similarity.items():
+            scores[doc] = get(doc, 0.0) + QUESTION_WEIGHT * similarity
         return scores, best_similarity
 
     def _with_whole_text(self, own: dict[int, float], words: list[str]) -> dict[int, float]:
