@@ -156,16 +156,19 @@ class _SlotEvidence:
     def _covered(self, doc: int) -> tuple[float, MatchedWord | None]:
         """Worked out from the postings of the word's terms; see covered."""
         evidence, best_value, best_term = 0.0, 0.0, None
+        postings, in_editor_fields = self.index.postings, self.index.in_editor_fields
         for term in self.terms:
-            contribution = self.index.postings.get(term.stem, {}).get(doc)
+            found_in = postings.get(term.stem)
+            contribution = found_in.get(doc) if found_in is not None else None
             if contribution is None:
                 continue
             w = term.weight
-            found = w if doc in self.index.in_editor_fields[term.stem] else w * BODY_ONLY_EVIDENCE
+            found = w if doc in in_editor_fields[term.stem] else w * BODY_ONLY_EVIDENCE
             if found > evidence:
                 evidence = found
-            if w * contribution > best_value:
-                best_value, best_term = w * contribution, term
+            value = w * contribution
+            if value > best_value:
+                best_value, best_term = value, term
         if best_term is None:
             return 0.0, None
         # Shown to people as our content writes the word, not as its stem; worked out once per result.
@@ -315,10 +318,10 @@ class Matcher:
         times, 'vraag' a few times, 'morgen' less). A word the content lacks scores 0.
         """
         best = 0.0
+        lexicon, informativeness = self._lexicon, self._frequencies.informativeness
         for term in terms:
-            in_lexicon = term.surface in self._lexicon or term.stem in self._lexicon
-            telling = self._frequencies.informativeness(term.surface) >= TELLING_WORD
-            if in_lexicon and term.via is not Via.SYNONYM and telling:
+            in_lexicon = term.surface in lexicon or term.stem in lexicon
+            if in_lexicon and term.via is not Via.SYNONYM and informativeness(term.surface) >= TELLING_WORD:
                 # A thesaurus word marks our domain, unless it is common Dutch ('melden', 'geld').
                 best = max(best, min(1.0, term.weight / WEIGHT_SEPARABLE))
                 continue
@@ -339,18 +342,21 @@ class Matcher:
             found = postings.get(term.stem, {})
             return dict(zip(found, map(term.weight.__mul__, found.values()), strict=True)), in_question
         in_question = {}
+        strongest = in_question.get
+        question_postings = self._question_postings
         for term in terms:
             strength = self._strength(term)
-            for qid in self._question_postings.get(term.stem, ()):
-                if in_question.get(qid, 0.0) < strength:
+            for qid in question_postings.get(term.stem, ()):
+                if strongest(qid, 0.0) < strength:
                     in_question[qid] = strength
         best: dict[int, float] = {}
         get = best.get
         for term in terms:
             w = term.weight
             for doc, contribution in postings.get(term.stem, {}).items():
-                if w * contribution > get(doc, 0.0):
-                    best[doc] = w * contribution
+                value = w * contribution
+                if value > get(doc, 0.0):
+                    best[doc] = value
         return best, in_question
 
     def _strength(self, term: Term) -> float:
