@@ -60,6 +60,12 @@ class WordTerms:
             table[row, : len(found)] = found
         return cls(names=tuple(numbers), table=table)
 
+    def found(self) -> np.ndarray:
+        """Per word: does it have index terms? (Stop words and numbers have none.)"""
+        if not self.table.shape[1]:
+            return np.zeros(len(self.table), dtype=bool)
+        return self.table[:, 0] >= 0
+
     def of_words(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One entry per term of each word, in order: which entry of `words` it came from, and the term."""
         terms = self.table[words]
@@ -78,8 +84,8 @@ def _build(documents: Sequence[Document], synonym_groups: Sequence[Sequence[str]
     analyzer = Analyzer(vocabulary, synonym_groups)
     terms = WordTerms.of(corpus.words, analyzer.terms_of(corpus.words))
     stop = np.array([word in analyzer.stop_words for word in corpus.words], dtype=bool)
-    in_fields, in_items = corpus.distinct()
-    index = topic_index(in_fields, corpus.items, terms, stop)
+    in_fields, in_items = corpus.distinct(per_field=terms.found())
+    index = topic_index(in_fields, corpus.field_lengths(~stop), terms)
     return Built(
         analyzer=analyzer,
         index=index,
@@ -88,10 +94,12 @@ def _build(documents: Sequence[Document], synonym_groups: Sequence[Sequence[str]
     )
 
 
-def topic_index(words: FieldWords, items: int, terms: WordTerms, stop: np.ndarray) -> TopicIndex:
-    """BM25F per term and item. `words`: each field's distinct words; `stop`: per word, a stop word?"""
+def topic_index(words: FieldWords, lengths: np.ndarray, terms: WordTerms) -> TopicIndex:
+    """BM25F per term and item. `words`: each field's distinct words that have terms;
+    `lengths`: per item and field, its words that count for its length."""
+    items = len(lengths)
     n = max(items, 1)
-    value = _length_factors(words, items, stop)[words.item * len(_FIELDS) + words.field] * words.count
+    value = _length_factors(lengths)[words.item * len(_FIELDS) + words.field] * words.count
     which, term = terms.of_words(words.word)
     # Grouped per term, then per item; reading order within a group, as the old loop added up.
     entries = max(len(words.word), 1)
@@ -122,16 +130,13 @@ def topic_index(words: FieldWords, items: int, terms: WordTerms, stop: np.ndarra
     return TopicIndex(dict(zip(names, idf, strict=True)), unknown_idf, postings, in_editor_fields)
 
 
-def _length_factors(words: FieldWords, items: int, stop: np.ndarray) -> np.ndarray:
+def _length_factors(lengths: np.ndarray) -> np.ndarray:
     """Per item and field: the field's weight over its length normalisation (BM25F).
 
     Lengths are in words, stop words not counted: only relative lengths matter.
     """
-    counted = np.where(stop[words.word], 0, words.count)
-    lengths = np.bincount(words.item * len(_FIELDS) + words.field, weights=counted, minlength=items * len(_FIELDS))
-    lengths = lengths.reshape(items, len(_FIELDS))
     totals = lengths.sum(axis=0)
-    average = np.where(totals > 0, totals / max(items, 1), 1.0)
+    average = np.where(totals > 0, totals / max(len(lengths), 1), 1.0)
     weights = np.array(list(FIELD_WEIGHTS.values()))
     return (weights / (1 - B + B * lengths / average)).ravel()
 

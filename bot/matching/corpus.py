@@ -49,8 +49,15 @@ class Corpus:
         """Words per item, stop words included."""
         return np.bincount(self.item, minlength=self.items)
 
-    def distinct(self) -> tuple[FieldWords, ItemWords]:
-        """The distinct words of each field and of each item, counted.
+    def field_lengths(self, counted: np.ndarray) -> np.ndarray:
+        """Per item and field (a row per item): how many of its words are `counted` (per word number)."""
+        segment = self.item.astype(np.int64) * self.fields + self.field
+        lengths = np.bincount(segment[counted[self.word]], minlength=self.items * self.fields)
+        return lengths.reshape(self.items, self.fields)
+
+    def distinct(self, per_field: np.ndarray) -> tuple[FieldWords, ItemWords]:
+        """The distinct words of each item, counted; and of each field, those `per_field`
+        (per word number) says are needed there.
 
         One stable sort by (word, item, field) puts every occurrence of a word in one
         field together, still in reading order: each such group is a run.
@@ -65,11 +72,12 @@ class Corpus:
         heads = word_item[item_runs[:-1]]
         in_items = ItemWords(word=heads // max(self.items, 1), item=heads % max(self.items, 1), count=counts)
         # Back to reading order without another sort: mark where each field's run began.
-        first = by_key[field_runs[:-1]]
+        needed = per_field[key[field_runs[:-1]] // segments]
+        first = by_key[field_runs[:-1][needed]]
         begins = np.zeros(len(self.word), dtype=bool)
         begins[first] = True
         count_at = np.zeros(len(self.word), dtype=np.int32)
-        count_at[first] = np.diff(field_runs)
+        count_at[first] = np.diff(field_runs)[needed]
         at = np.flatnonzero(begins)
         in_fields = FieldWords(item=self.item[at], field=self.field[at], word=self.word[at], count=count_at[at])
         return in_fields, in_items
