@@ -17,7 +17,7 @@ from antenne.bot.matching.compounds import LINKERS, MIN_PART, CompoundSplitter
 from antenne.bot.matching.informativeness import informativeness
 from antenne.bot.matching.memory import forget_oldest
 from antenne.bot.matching.stemming import stem, stem_all
-from antenne.bot.matching.synonyms import SynonymTable
+from antenne.bot.matching.synonyms import Phrase, SynonymTable
 from antenne.bot.matching.typos import TypoCorrector
 from antenne.bot.text import plain_tokens, stopwords
 
@@ -56,6 +56,10 @@ PARTICLES = (
     "samen",
     "tegen",
 )
+_PARTICLE_SET = frozenset(PARTICLES)
+
+
+_UNSEEN = object()  # a memory miss, where None is a kept answer
 
 
 class Via(StrEnum):
@@ -133,6 +137,12 @@ class AnalysedQuery:
         return not self.words
 
 
+def _particles(written: list[str]) -> list[str]:
+    """The particles of separable verbs in the question, in the order they first occur."""
+    present = _PARTICLE_SET.intersection(written)
+    return sorted(present, key=written.index) if present else []
+
+
 def _fixed_expression(entry: str) -> tuple[str, ...]:
     """The entry's words as written, when it only means something as a whole (see SynonymTable)."""
     written = tuple(plain_tokens(entry))
@@ -192,6 +202,9 @@ class Analyzer:
             self._content_forms.setdefault(stem(word), word)
         self._members = self._compound_members()
         self._analysed: dict[str, tuple[tuple[Term, ...], str]] = {}  # word -> (terms, surface)
+        self._joins: dict[str, Term | None] = {}  # particle + word -> its term, when the content knows it
+        self._synonym_terms: dict[tuple[Phrase, ...], tuple[Term, ...]] = {}  # see _synonyms_of
+        self._expanded: dict[tuple[tuple[Term, ...], tuple[Phrase, ...]], tuple[Term, ...]] = {}  # see _expand
 
     def _recurring_heads(self) -> set[str]:
         """Heads that follow at least two different known modifiers in the content.
@@ -228,7 +241,7 @@ class Analyzer:
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (the start-up cache) without the analyses kept per word."""
-        return {**self.__dict__, "_analysed": {}}
+        return {**self.__dict__, "_analysed": {}, "_joins": {}, "_expanded": {}}
 
     def own_terms(self, word: str) -> tuple[Term, ...] | None:
         """The terms kept for `word` on its own, if it was analysed (the same object each time)."""
@@ -238,6 +251,8 @@ class Analyzer:
     def forget_words(self) -> None:
         """Drop the analyses kept per word (see Matcher.forget_words)."""
         self._analysed.clear()
+        self._joins.clear()
+        self._expanded.clear()
 
     def content_form(self, term: str) -> str:
         """The word our content uses most for a stem, to show people instead of the stem."""
@@ -292,24 +307,67 @@ class Analyzer:
     def document_terms(self, text: str) -> list[str]:
         return [term for word in content_words(text) for term in self.word_terms(word)]
 
-    def query(self, text: str) -> AnalysedQuery:
+    def query(self, text: str, written: list[str] | None = None) -> AnalysedQuery:
+        """The question's words and the terms each stands for.
+
+        `written`: plain_tokens(text), when the caller has it already.
+        """
         words = content_words(text)
-        written = plain_tokens(text)
-        particles = [p for p in dict.fromkeys(written) if p in PARTICLES]
+        if written is None:
+            written = plain_tokens(text)
+        particles = _particles(written)
         slots: list[tuple[Term, ...]] = []
         primary: list[str] = []
         surfaces: list[str] = []
         for word in words:
             own, surface = self._word_analysis(word)
             surfaces.append(surface)
-            joined = [Term(stem(w), WEIGHT_SEPARABLE, Via.COMPOUND, w) for p in particles if self.knows(w := p + word)]
+            joined = self._joined(particles, word) if particles else None
             slots.append(_merged(joined, own) if joined else own)  # the word's own tuple: matcher keeps its work
             primary.append(stem(surface))
         for start, _end, phrases in self._synonyms.find(primary, surfaces):
-            synonyms = [Term(s, WEIGHT_SYNONYM, Via.SYNONYM, self._synonyms.display(p)) for p in phrases for s in p]
-            slots[start] = _merged(slots[start], synonyms)
+            slots[start] = self._expand(slots[start], phrases)
         self._add_expressions(written, slots)
         return AnalysedQuery(words=words, slots=tuple(slots))
+
+    def _joined(self, particles: Sequence[str], word: str) -> list[Term]:
+        """Separable verbs: 'leg ik uit' holds 'uitleg'. One term per particle that forms a known word.
+
+        Kept per joined form: most particles form nothing with most words, and a
+        server sees the same pairs again.
+        """
+        joins = self._joins
+        found = []
+        for particle in particles:
+            joined = particle + word
+            term = joins.get(joined, _UNSEEN)
+            if term is _UNSEEN:
+                forget_oldest(joins, MAX_ANALYSED_WORDS)
+                known = self.knows(joined)
+                term = joins[joined] = Term(stem(joined), WEIGHT_SEPARABLE, Via.COMPOUND, joined) if known else None
+            if term is not None:
+                found.append(term)
+        return found
+
+    def _expand(self, slot: tuple[Term, ...], phrases: tuple[Phrase, ...]) -> tuple[Term, ...]:
+        """A word's terms with the synonyms of the phrase it starts; kept, as merging costs
+        more than looking up, and the matcher then sees the same tuple each time."""
+        key = (slot, phrases)
+        expanded = self._expanded.pop(key, None)
+        if expanded is None:
+            forget_oldest(self._expanded, MAX_ANALYSED_WORDS)
+            expanded = _merged(slot, self._synonyms_of(phrases))
+        self._expanded[key] = expanded  # to the end: the oldest entries are forgotten first
+        return expanded
+
+    def _synonyms_of(self, phrases: tuple[Phrase, ...]) -> tuple[Term, ...]:
+        """The terms a found phrase expands to; the same for every question, so made once."""
+        terms = self._synonym_terms.get(phrases)
+        if terms is None:
+            display = self._synonyms.display
+            terms = tuple(Term(s, WEIGHT_SYNONYM, Via.SYNONYM, display(p)) for p in phrases for s in p)
+            self._synonym_terms[phrases] = terms
+        return terms
 
     def _add_expressions(self, written: list[str], slots: list[tuple[Term, ...]]) -> None:
         """A fixed expression ('niet op een lijn') stands for its synonyms, not for its

@@ -14,8 +14,10 @@ from __future__ import annotations
 import math
 import pickle
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from heapq import nlargest
 
 from antenne.bot import cache
 from antenne.bot.content.model import Audience, Case, KnowledgeBase, Theme, Tip
@@ -33,6 +35,7 @@ from antenne.bot.matching.informativeness import shipped_frequencies
 from antenne.bot.matching.memory import forget_oldest
 from antenne.bot.matching.roles import asker_role
 from antenne.bot.matching.stemming import stem
+from antenne.bot.matching.sums import add_into
 from antenne.bot.matching.text import looks_english
 from antenne.bot.text import clean_question, plain_tokens
 
@@ -131,6 +134,7 @@ class _SlotEvidence:
     weight: float  # rarity of the word in general Dutch (informativeness)
     terms: tuple[Term, ...]
     index: TopicIndex = field(repr=False, compare=False)
+    content_form: Callable[[str], str] = field(repr=False, compare=False)  # a stem as our content writes it
     # Results shown for this word so far; bounded, as the word is kept across questions.
     explained: dict[int, tuple[float, MatchedWord | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -152,19 +156,24 @@ class _SlotEvidence:
     def _covered(self, doc: int) -> tuple[float, MatchedWord | None]:
         """Worked out from the postings of the word's terms; see covered."""
         evidence, best_value, best_term = 0.0, 0.0, None
+        postings, in_editor_fields = self.index.postings, self.index.in_editor_fields
         for term in self.terms:
-            contribution = self.index.postings.get(term.stem, {}).get(doc)
+            found_in = postings.get(term.stem)
+            contribution = found_in.get(doc) if found_in is not None else None
             if contribution is None:
                 continue
             w = term.weight
-            found = w if doc in self.index.in_editor_fields[term.stem] else w * BODY_ONLY_EVIDENCE
+            found = w if doc in in_editor_fields[term.stem] else w * BODY_ONLY_EVIDENCE
             if found > evidence:
                 evidence = found
-            if w * contribution > best_value:
-                best_value, best_term = w * contribution, term
+            value = w * contribution
+            if value > best_value:
+                best_value, best_term = value, term
         if best_term is None:
             return 0.0, None
-        return self.weight * evidence, MatchedWord(self.word, best_term.surface, best_term.via, best_term.stem)
+        # Shown to people as our content writes the word, not as its stem; worked out once per result.
+        in_item = self.content_form(best_term.stem)
+        return self.weight * evidence, MatchedWord(self.word, best_term.surface, best_term.via, in_item)
 
 
 def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[float, list[MatchedWord]]:
@@ -181,15 +190,16 @@ def _explain(evidence: list[_SlotEvidence], doc: int, total: float) -> tuple[flo
 
 @dataclass(frozen=True)
 class _Scored:
-    scores: dict[int, float]
+    scores: dict[int, float]  # our own score and whole-text BM25, each scaled to its best topic
+    own: dict[int, float]  # our own score, before adding whole-text BM25
+    ranked: list[int]  # the best topics, best first
     evidence: list[_SlotEvidence]
     information: float  # summed informativeness of the question's words
     similarity: dict[int, float]  # per topic: its closest example question
     domain: float  # informativeness of the question's words that belong to our domain
     strongest: float  # the most telling domain word of the question
     foreign: float  # informativeness of the words we do not know at all
-    own: dict[int, float] = field(default_factory=dict)  # our own score, before adding whole-text BM25
-    ranked: list[int] = field(default_factory=list)  # the best topics, best first
+    words: tuple[_WordEvidence, ...]  # per word of the question, to rank the tips of the results
 
 
 @dataclass(frozen=True)
@@ -206,8 +216,20 @@ class _WordEvidence:
 @dataclass(frozen=True)
 class _QueryMemo:
     query: AnalysedQuery | None
-    words: tuple[_WordEvidence, ...]
+    tip_scores: dict[str, float]  # per tip: what it shares with the question (see _tip_scores)
     tips: dict[tuple[str, frozenset[str], Audience | None], tuple[Tip, ...]]
+
+
+def _tip_scores(words: Iterable[_WordEvidence]) -> dict[str, float]:
+    """Per tip: summed over the question's words, the best term it shares with each.
+
+    Summed once per question for all tips, in the order of the words, rather than per
+    tip for every theme ranked; a tip missing here shares nothing and scores 0.0.
+    """
+    totals: dict[str, float] = {}
+    for word in words:
+        add_into(totals, word.tips)
+    return totals
 
 
 class Matcher:
@@ -296,10 +318,10 @@ class Matcher:
         times, 'vraag' a few times, 'morgen' less). A word the content lacks scores 0.
         """
         best = 0.0
+        lexicon, informativeness = self._lexicon, self._frequencies.informativeness
         for term in terms:
-            in_lexicon = term.surface in self._lexicon or term.stem in self._lexicon
-            telling = self._frequencies.informativeness(term.surface) >= TELLING_WORD
-            if in_lexicon and term.via is not Via.SYNONYM and telling:
+            in_lexicon = term.surface in lexicon or term.stem in lexicon
+            if in_lexicon and term.via is not Via.SYNONYM and informativeness(term.surface) >= TELLING_WORD:
                 # A thesaurus word marks our domain, unless it is common Dutch ('melden', 'geld').
                 best = max(best, min(1.0, term.weight / WEIGHT_SEPARABLE))
                 continue
@@ -320,18 +342,21 @@ class Matcher:
             found = postings.get(term.stem, {})
             return dict(zip(found, map(term.weight.__mul__, found.values()), strict=True)), in_question
         in_question = {}
+        strongest = in_question.get
+        question_postings = self._question_postings
         for term in terms:
             strength = self._strength(term)
-            for qid in self._question_postings.get(term.stem, ()):
-                if in_question.get(qid, 0.0) < strength:
+            for qid in question_postings.get(term.stem, ()):
+                if strongest(qid, 0.0) < strength:
                     in_question[qid] = strength
         best: dict[int, float] = {}
         get = best.get
         for term in terms:
             w = term.weight
             for doc, contribution in postings.get(term.stem, {}).items():
-                if w * contribution > get(doc, 0.0):
-                    best[doc] = w * contribution
+                value = w * contribution
+                if value > get(doc, 0.0):
+                    best[doc] = value
         return best, in_question
 
     def _strength(self, term: Term) -> float:
@@ -341,10 +366,12 @@ class Matcher:
     def _closest_questions(self, overlap: dict[int, float], total: float) -> dict[int, float]:
         """Per topic, the similarity (Dice on idf mass) of its closest example question."""
         best_similarity: dict[int, float] = {}
+        best = best_similarity.get
+        mass, topic_of = self._question_mass, self._question_topic  # the loop runs once per question touched
         for qid, shared in overlap.items():
-            similarity = 2 * shared / (total + self._question_mass[qid])
-            doc = self._question_topic[qid]
-            if best_similarity.get(doc, 0.0) < similarity:
+            similarity = 2 * shared / (total + mass[qid])
+            doc = topic_of[qid]
+            if best(doc, 0.0) < similarity:
                 best_similarity[doc] = similarity
         return best_similarity
 
@@ -365,7 +392,7 @@ class Matcher:
         information = self._slot_information(word, strongest)
         scores, in_question = self._word_scores(strongest)
         found = _WordEvidence(
-            evidence=_SlotEvidence(word, information, tuple(strongest), self.index),
+            evidence=_SlotEvidence(word, information, tuple(strongest), self.index, self.analyzer.content_form),
             rarity=self._slot_weight(strongest),
             domain=information * self._slot_domain(word, strongest),
             foreign=not any(t.stem in self.index.idf for t in strongest),
@@ -387,26 +414,19 @@ class Matcher:
                     values[tip] = value
         return values
 
-    def _score(self, query: AnalysedQuery) -> _Scored:
-        """Score every topic; keep per word the evidence needed to explain the winners.
+    def _score(self, query: AnalysedQuery, written: list[str]) -> _Scored:
+        """Score and rank every topic; keep per word the evidence needed to explain the winners.
 
         Work per question is bounded by the (pruned) postings of its terms; coverage and
         matched words are worked out afterwards for the few results shown only.
         """
-        scores: dict[int, float] = defaultdict(float)
-        overlap: dict[int, float] = defaultdict(float)
         words = [self._word(word, terms) for word, terms in zip(query.words, query.slots, strict=True)]
-        total = sum(w.rarity for w in words) or 1.0
-        for word in words:
-            for doc, value in word.scores.items():
-                scores[doc] += value
-            for qid, strength in word.in_question.items():
-                overlap[qid] += strength
-        best_similarity = self._closest_questions(overlap, total)
-        for doc, similarity in best_similarity.items():
-            scores[doc] += QUESTION_WEIGHT * similarity
+        own, best_similarity = self._own_scores(words)
+        scores = self._with_whole_text(own, written)
         return _Scored(
             scores=scores,
+            own=own,
+            ranked=self._top(scores),
             evidence=[w.evidence for w in words],
             information=sum(w.evidence.weight for w in words) or 1.0,
             similarity=best_similarity,
@@ -414,6 +434,7 @@ class Matcher:
             strongest=max((w.domain for w in words), default=0.0),
             # Informative words our content and thesaurus do not know in any form ('telefoonnummer', 'sumif').
             foreign=sum(w.evidence.weight for w in words if w.foreign),
+            words=tuple(words),
         )
 
     def rank_tips(
@@ -433,26 +454,34 @@ class Matcher:
         key = (theme.id, exclude, audience)
         ranked = memo.tips.get(key)
         if ranked is None:
-            candidates = [t for t in theme.tips if t.id not in exclude] or list(theme.tips)
-            ranked = memo.tips[key] = tuple(sorted(candidates, key=lambda tip: self._tip_rank(tip, memo, audience)))
+            candidates = ([t for t in theme.tips if t.id not in exclude] if exclude else None) or theme.tips
+            ranked = memo.tips[key] = tuple(sorted(candidates, key=self._tip_rank(memo, audience)))
         return list(ranked)
 
-    def _tip_rank(self, tip: Tip, memo: _QueryMemo, audience: Audience | None) -> tuple[bool, float, tuple[int, int]]:
+    def _tip_rank(
+        self, memo: _QueryMemo, audience: Audience | None
+    ) -> Callable[[Tip], tuple[bool, float, tuple[int, int]]]:
         """Sort key: the asker's own audience first, then what the tip shares with the question."""
-        score = 0.0
-        for word in memo.words:  # per word of the question: its best term the tip shares
-            score += word.tips.get(tip.id, 0.0)
-        own = audience is not None and tip.audience is audience
-        return (not own, -score, self._tip_order[tip.id])
+        shared, order = memo.tip_scores.get, self._tip_order
 
-    def _query_memo(self, query: AnalysedQuery | None) -> _QueryMemo:
-        """The question's words and the tips ranked so far for it."""
+        def rank(tip: Tip) -> tuple[bool, float, tuple[int, int]]:
+            return (audience is None or tip.audience is not audience, -shared(tip.id, 0.0), order[tip.id])
+
+        return rank
+
+    def _query_memo(self, query: AnalysedQuery | None, words: tuple[_WordEvidence, ...] | None = None) -> _QueryMemo:
+        """What the question shares with each tip, and the tips ranked so far for it.
+
+        `words`: the question's word evidence when the caller has it (a match just scored
+        it); otherwise it is looked up again.
+        """
         memo = self._memo
         if memo is not None and memo.query is query:
             return memo
-        words = zip(query.words, query.slots, strict=True) if query is not None else ()
-        memo = _QueryMemo(query, tuple(self._word(word, terms) for word, terms in words), {})
-        self._memo = memo
+        if words is None:
+            pairs = zip(query.words, query.slots, strict=True) if query is not None else ()
+            words = tuple(self._word(word, terms) for word, terms in pairs)
+        memo = self._memo = _QueryMemo(query, _tip_scores(words), {})
         return memo
 
     def best_tip(
@@ -467,16 +496,15 @@ class Matcher:
     def analyse(self, question: str) -> AnalysedQuery:
         return self.analyzer.query(clean_question(question, self.max_question_chars))
 
-    def _result(
-        self, doc: int, score: float, query: AnalysedQuery, matched: list[MatchedWord], audience: Audience | None
-    ) -> Result:
+    def _result(self, doc: int, scored: _Scored, query: AnalysedQuery, audience: Audience | None) -> Result:
+        """A topic as the asker sees it: the case, or its theme's best tip, with the words that matched."""
         topic = self._topics[doc]
-        form = self.analyzer.content_form
-        matched = [MatchedWord(m.asked, m.matched, m.via, form(m.in_item)) for m in matched]
+        matched = tuple(_explain(scored.evidence, doc, scored.information)[1])
+        score = round(scored.scores[doc], 4)
         if isinstance(topic, Case):
-            return Result(topic.id, "case", None, topic.title, round(score, 4), topic.id, tuple(matched))
+            return Result(topic.id, "case", None, topic.title, score, topic.id, matched)
         tip = self.best_tip(topic, query, audience=audience)
-        return Result(tip.id, "tip", topic.id, topic.title, round(score, 4), topic.id, tuple(matched))
+        return Result(tip.id, "tip", topic.id, topic.title, score, topic.id, matched)
 
     def _related(self, a: str, b: str) -> bool:
         for first, second in ((a, b), (b, a)):
@@ -503,18 +531,32 @@ class Matcher:
 
     def signals(self, question: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
         """The analysed question, its scores and the signals the decision model reads."""
-        return self._signals(clean_question(question, self.max_question_chars))
+        cleaned = clean_question(question, self.max_question_chars)
+        return self._signals(cleaned, plain_tokens(cleaned))
 
-    def _signals(self, cleaned: str) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
-        query = self.analyzer.query(cleaned)
+    def _signals(self, cleaned: str, written: list[str]) -> tuple[AnalysedQuery, _Scored | None, dict[str, float]]:
+        """`written`: plain_tokens(cleaned), which the analyser, whole-text BM25 and the role all read."""
+        query = self.analyzer.query(cleaned, written)
         if query.empty:
             return query, None, {}
-        scored = self._with_whole_text(self._score(query), plain_tokens(cleaned))
+        scored = self._score(query, written)
         return query, scored, self._features(query, scored)
 
-    def _with_whole_text(self, scored: _Scored, words: list[str]) -> _Scored:
-        """Rank by our own score plus whole-text BM25, each scaled to its best item."""
-        own = scored.scores
+    def _own_scores(self, words: list[_WordEvidence]) -> tuple[dict[int, float], dict[int, float]]:
+        """Per topic our own score: its words' scores plus its closest example question; and that closeness."""
+        scores: dict[int, float] = {}
+        overlap: dict[int, float] = {}
+        for word in words:
+            add_into(scores, word.scores)
+            add_into(overlap, word.in_question)
+        best_similarity = self._closest_questions(overlap, sum(w.rarity for w in words) or 1.0)
+        get = scores.get
+        for doc, similarity in best_similarity.items():
+            scores[doc] = get(doc, 0.0) + QUESTION_WEIGHT * similarity
+        return scores, best_similarity
+
+    def _with_whole_text(self, own: dict[int, float], words: list[str]) -> dict[int, float]:
+        """Our own score plus whole-text BM25, each scaled to its best item."""
         whole = self.whole_text.scores(words)
         own_best = max(own.values(), default=0.0) or 1.0
         whole_best = max(whole.values(), default=0.0) or 1.0
@@ -522,16 +564,16 @@ class Matcher:
         get = fused.get
         for doc, value in whole.items():
             fused[doc] = get(doc, 0.0) + WHOLE_TEXT_WEIGHT * value / whole_best
-        return replace(scored, scores=fused, own=own, ranked=self._top(fused))
+        return fused
 
     def _top(self, scores: dict[int, float]) -> list[int]:
         """The MAX_RESULTS best topics, ties broken by id so answers never flip between runs.
 
         At 10,000 items a question touches thousands of topics: find the cut-off score
-        with a sort in C, then order only the few above it.
+        with a heap in C (the fifth best, ties counted), then order only the few above it.
         """
         if len(scores) > MAX_RESULTS:
-            cutoff = sorted(scores.values(), reverse=True)[MAX_RESULTS - 1]
+            cutoff = nlargest(MAX_RESULTS, scores.values())[-1]
             candidates = [doc for doc, value in scores.items() if value >= cutoff]
         else:
             candidates = list(scores)
@@ -542,8 +584,9 @@ class Matcher:
         scores, ranked = scored.scores, scored.ranked
         first = scores[ranked[0]] if ranked else 0.0
         # The margin to the best rival: a case and its own theme winning together is no doubt.
-        rivals = [d for d in ranked[1:] if not self._related(self._topics[ranked[0]].id, self._topics[d].id)]
-        second = scores[rivals[0]] if rivals else 0.0
+        top = self._topics[ranked[0]].id if ranked else ""
+        rival = next((d for d in ranked[1:] if not self._related(top, self._topics[d].id)), None)
+        second = scores[rival] if rival is not None else 0.0
         coverage = _explain(scored.evidence, ranked[0], scored.information)[0] if ranked else 0.0
         own = scored.own or scores
         return {
@@ -560,54 +603,52 @@ class Matcher:
 
     def match(self, question: str) -> MatchOutcome:
         cleaned = clean_question(question, self.max_question_chars)
-        query, scored, features = self._signals(cleaned)
+        written = plain_tokens(cleaned)
+        query, scored, features = self._signals(cleaned, written)
         if scored is None:
             # Only filler words ("hoe laat is het") is a question outside our subject;
             # no words at all (emoji, punctuation) is no question.
             has_words = any(ch.isalnum() for ch in cleaned)
             decision = Decision.NOT_ANSWERED if has_words else Decision.EMPTY
             return MatchOutcome(cleaned, decision, (), 0.0, looks_english(cleaned))
-        scores, ranked = scored.scores, scored.ranked
-        audience = asker_role(cleaned)
-        results = tuple(
-            self._result(d, scores[d], query, _explain(scored.evidence, d, scored.information)[1], audience)
-            for d in ranked
-        )
         vector = self.model.vector(features)
         on_topic = self.model.on_topic.probability(vector)
         confidence = self.model.correct.probability(vector)
-        signals = tuple((name, round(value, 4)) for name, value in features.items())
-        decision = self._decide(results, on_topic, confidence)
-        if decision in (Decision.UNSURE, Decision.AMBIGUOUS):
-            results = results[:MAX_OPTIONS]  # the options the asker chooses from
-        english = decision is Decision.NOT_ANSWERED and looks_english(cleaned)
-        coverage = round(features["coverage"], 3)
+        decision = self._decide(scored, on_topic, confidence)
+        # Only the results shown are explained and get their tip: options are the first few.
+        shown = scored.ranked[:MAX_OPTIONS] if decision in (Decision.UNSURE, Decision.AMBIGUOUS) else scored.ranked
+        audience = asker_role(cleaned, written)
+        self._query_memo(query, scored.words)  # the tips of the results are ranked with these words
+        results = tuple(self._result(d, scored, query, audience) for d in shown)
         threshold = self.model.correct.threshold
-        certainty = "hoog" if confidence >= threshold else "middel" if confidence >= threshold / 2 else "laag"
         return MatchOutcome(
             cleaned,
             decision,
             results,
-            coverage,
-            english,
+            round(features["coverage"], 3),
+            decision is Decision.NOT_ANSWERED and looks_english(cleaned),
             round(confidence, 3),
             round(on_topic, 3),
-            signals,
-            certainty,
+            tuple((name, round(value, 4)) for name, value in features.items()),
+            "hoog" if confidence >= threshold else "middel" if confidence >= threshold / 2 else "laag",
             query,
             audience,
         )
 
-    def _close(self, results: tuple[Result, ...]) -> list[Result]:
-        top = results[0]
-        return [
-            r for r in results[1:] if r.score >= AMBIGUITY_RATIO * top.score and not self._related(top.topic, r.topic)
-        ]
+    def _close(self, scored: _Scored) -> bool:
+        """Whether an unrelated topic scores almost as high as the first (as shown, to 4 digits)."""
+        first, *others = scored.ranked
+        top = round(scored.scores[first], 4)
+        topic = self._topics[first].id
+        return any(
+            round(scored.scores[d], 4) >= AMBIGUITY_RATIO * top and not self._related(topic, self._topics[d].id)
+            for d in others
+        )
 
-    def _decide(self, results: tuple[Result, ...], on_topic: float, confidence: float) -> Decision:
-        if not results or on_topic < self.model.on_topic.threshold:
+    def _decide(self, scored: _Scored, on_topic: float, confidence: float) -> Decision:
+        if not scored.ranked or on_topic < self.model.on_topic.threshold:
             return Decision.NOT_ANSWERED
-        if self._close(results):  # unrelated items score alike: let the asker pick ("Bedoel je …?")
+        if self._close(scored):  # unrelated items score alike: let the asker pick ("Bedoel je …?")
             return Decision.AMBIGUOUS
         return Decision.UNSURE if confidence < self.model.correct.threshold else Decision.ANSWERED
 

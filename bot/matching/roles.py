@@ -8,8 +8,10 @@ who asks it.
 
 from __future__ import annotations
 
+import re
+
 from antenne.bot.content.model import Audience
-from antenne.bot.text import tokens
+from antenne.bot.text import plain_tokens, tokens
 
 
 def _role_words(words: str, audience: Audience) -> dict[str, Audience]:
@@ -59,13 +61,17 @@ FILLERS = frozenset(
     }
 )
 LOOKBACK = 4
+# What follows a hyphen in a role word ('directeur' in 'secretaris-directeur'): only
+# these can join the word before them, and every role needs one of ROLE_PARTS.
+_TAILS = frozenset(role[i + 1 :] for role in ROLE_WORDS for i, ch in enumerate(role) if ch == "-")
+ROLE_PARTS = frozenset(ROLE_WORDS) | {part for role in ROLE_WORDS for part in role.split("-")}
 
 
 def _joined(words: list[str]) -> list[str]:
     """Tokens with hyphenated role words put back together (secretaris directeur -> secretaris-directeur)."""
     joined: list[str] = []
     for word in words:
-        if joined and f"{joined[-1]}-{word}" in ROLE_WORDS:
+        if joined and word in _TAILS and f"{joined[-1]}-{word}" in ROLE_WORDS:
             joined[-1] = f"{joined[-1]}-{word}"
         else:
             joined.append(word)
@@ -82,9 +88,31 @@ def self_introduced(before: list[str]) -> bool:
     return False
 
 
-def asker_role(question: str) -> Audience | None:
-    """The audience the asker says they belong to, or None when they do not say."""
-    words = _joined(tokens(question))
+# What makes tokens() differ from plain_tokens(): markup it strips, numbers of 5+ digits it drops.
+_MARKUP = re.compile(r"https?://|www\.|[<&]", re.IGNORECASE)
+_FIVE_DIGITS = re.compile(r"[0-9]{5}")
+
+
+def _words(question: str, written: list[str] | None) -> list[str]:
+    """tokens(question), from plain_tokens(question) (`written`, when the caller has it)
+    for the usual message without markup or long numbers: a third of the cost."""
+    if _MARKUP.search(question) is None:
+        if written is None:
+            written = plain_tokens(question)
+        if _FIVE_DIGITS.search(" ".join(written)) is None:
+            return written
+    return tokens(question)
+
+
+def asker_role(question: str, written: list[str] | None = None) -> Audience | None:
+    """The audience the asker says they belong to, or None when they do not say.
+
+    `written`: plain_tokens(question), when the caller has it already.
+    """
+    words = _words(question, written)
+    if ROLE_PARTS.isdisjoint(words):  # most questions name no role at all
+        return None
+    words = _joined(words)
     for i, word in enumerate(words):
         audience = ROLE_WORDS.get(word)
         if audience is None:

@@ -61,28 +61,56 @@ class SynonymTable:
         self.longest = max((len(p) for p in self._group_of), default=0)
         self.longest_expression = max((len(p) for p in self._expression_group), default=0)
         self._expression_starts = {p[0] for p in self._expression_group}
+        # Per first word of an expression, the words that can follow it: 'op' starts
+        # 'op een lijn', but the question's 'op' is mostly followed by something else.
+        self._expression_next: dict[str, set[str]] = {}
+        for written in self._expression_group:
+            self._expression_next.setdefault(written[0], set()).add(written[1])
+        # Per first stem, its longest phrase: most words of a question start none, or only themselves.
+        self._longest_from: dict[str, int] = {}
+        for phrase in self._group_of:
+            self._longest_from[phrase[0]] = max(len(phrase), self._longest_from.get(phrase[0], 0))
+        self._others: dict[Phrase, tuple[Phrase, ...]] = {}  # see _other_phrases
 
-    def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
+    def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, tuple[Phrase, ...]]]:
         """Return (start, end, other phrases) for each synonym phrase found in `stems`
-        (the stems of `words`)."""
+        (the stems of `words`).
+
+        The other phrases of a phrase are the same tuple each time, so callers can keep
+        what they derive from them.
+        """
         found = []
+        longest_from = self._longest_from
         for start in range(len(stems)):
-            for end in range(min(len(stems), start + self.longest), start, -1):
+            longest = longest_from.get(stems[start])
+            if longest is None:
+                continue
+            for end in range(min(len(stems), start + longest), start, -1):
                 phrase = tuple(stems[start:end])
                 group = self._group_of.get(phrase)
                 if group is not None and (end - start > 1 or self._same_word(phrase, words[start])):
-                    own = self._expansion.get(phrase, phrase)
-                    found.append((start, end, [p for p in self._groups[group] if p != own]))
+                    found.append((start, end, self._other_phrases(phrase, group)))
                     break
         return found
+
+    def _other_phrases(self, phrase: Phrase, group: int) -> tuple[Phrase, ...]:
+        """The phrases `phrase` expands to: the rest of its group (worked out once per phrase)."""
+        others = self._others.get(phrase)
+        if others is None:
+            own = self._expansion.get(phrase, phrase)
+            others = self._others[phrase] = tuple(p for p in self._groups[group] if p != own)
+        return others
 
     def find_expressions(self, words: Sequence[str]) -> list[tuple[int, int, list[Phrase]]]:
         """Like find, for fixed expressions in the question's words as written."""
         found: list[tuple[int, int, list[Phrase]]] = []
-        for start in range(len(words)):
+        if self._expression_starts.isdisjoint(words):  # the common case: no expression at all
+            return found
+        following = self._expression_next
+        for start in range(len(words) - 1):  # an expression has two words at least
             if found and start < found[-1][1]:
                 continue  # inside the expression just found ('niet op een lijn' holds 'op een lijn')
-            if words[start] not in self._expression_starts:
+            if words[start + 1] not in following.get(words[start], ()):
                 continue
             for end in range(min(len(words), start + self.longest_expression), start + 1, -1):
                 written = tuple(words[start:end])
