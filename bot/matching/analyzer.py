@@ -310,11 +310,14 @@ class Analyzer:
     def query(self, text: str, written: list[str] | None = None) -> AnalysedQuery:
         """The question's words and the terms each stands for.
 
-        `written`: plain_tokens(text), when the caller has it already.
+        `written`: plain_tokens(text), when the caller has it already. The meaningful words
+        are picked from it rather than looked up by the whole text: a server rarely sees the
+        same message twice, so content_words would tokenise it a second time.
         """
-        words = content_words(text)
         if written is None:
             written = plain_tokens(text)
+        stop = self._stop
+        words = tuple(w for w in written if meaningful(w, stop))  # content_words(text)
         particles = _particles(written)
         slots: list[tuple[Term, ...]] = []
         primary: list[str] = []

@@ -27,9 +27,13 @@ def sorted_with_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not n or int(keys.max()) >= _INT64_LIMIT // n:  # no room for the index: sort the slow way
         order = np.argsort(keys, kind="stable")
         return keys[order], order
-    paired = keys.astype(np.int64) * n + np.arange(n, dtype=np.int64)
+    paired = keys.astype(np.int64)  # in place from here: these arrays are tens of MB
+    paired *= n
+    paired += np.arange(n, dtype=np.int64)
     paired.sort()
-    return paired // n, paired % n
+    order = paired % n
+    paired //= n
+    return paired, order
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:

@@ -51,7 +51,9 @@ class Corpus:
 
     def field_lengths(self, counted: np.ndarray) -> np.ndarray:
         """Per item and field (a row per item): how many of its words are `counted` (per word number)."""
-        segment = self.item.astype(np.int64) * self.fields + self.field
+        segment = self.item.astype(np.int64)
+        segment *= self.fields
+        segment += self.field
         lengths = np.bincount(segment[counted[self.word]], minlength=self.items * self.fields)
         return lengths.reshape(self.items, self.fields)
 
@@ -63,8 +65,12 @@ class Corpus:
         field together, still in reading order: each such group is a run.
         """
         segments = max(self.items * self.fields, 1)
-        segment = self.item.astype(np.int64) * self.fields + self.field
-        key, by_key = sorted_with_order(self.word.astype(np.int64) * segments + segment)
+        key = self.word.astype(np.int64)  # word * segments + item * fields + field, built in place
+        key *= self.items
+        key += self.item
+        key *= self.fields
+        key += self.field
+        key, by_key = sorted_with_order(key)
         field_runs = run_starts(key)
         word_item = key[field_runs[:-1]] // self.fields  # word * items + item
         item_runs = run_starts(word_item)

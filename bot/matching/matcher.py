@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from heapq import nlargest
@@ -454,14 +454,17 @@ class Matcher:
         key = (theme.id, exclude, audience)
         ranked = memo.tips.get(key)
         if ranked is None:
-            candidates = ([t for t in theme.tips if t.id not in exclude] if exclude else None) or theme.tips
-            ranked = memo.tips[key] = tuple(sorted(candidates, key=self._tip_rank(memo, audience)))
+            candidates: Sequence[Tip] = theme.tips
+            if exclude:  # every tip shown already: start again from all of them
+                candidates = [t for t in theme.tips if t.id not in exclude] or theme.tips
+            ranked = memo.tips[key] = tuple(sorted(candidates, key=self._tip_key(memo, audience)))
         return list(ranked)
 
-    def _tip_rank(
+    def _tip_key(
         self, memo: _QueryMemo, audience: Audience | None
     ) -> Callable[[Tip], tuple[bool, float, tuple[int, int]]]:
-        """Sort key: the asker's own audience first, then what the tip shares with the question."""
+        """The sort key for tips: the asker's own audience first, then what the tip shares
+        with the question, then the fixed order (see _tip_order)."""
         shared, order = memo.tip_scores.get, self._tip_order
 
         def rank(tip: Tip) -> tuple[bool, float, tuple[int, int]]:

@@ -61,16 +61,23 @@ class SynonymTable:
         self.longest = max((len(p) for p in self._group_of), default=0)
         self.longest_expression = max((len(p) for p in self._expression_group), default=0)
         self._expression_starts = {p[0] for p in self._expression_group}
-        # Per first word of an expression, the words that can follow it: 'op' starts
-        # 'op een lijn', but the question's 'op' is mostly followed by something else.
-        self._expression_next: dict[str, set[str]] = {}
-        for written in self._expression_group:
-            self._expression_next.setdefault(written[0], set()).add(written[1])
-        # Per first stem, its longest phrase: most words of a question start none, or only themselves.
-        self._longest_from: dict[str, int] = {}
-        for phrase in self._group_of:
-            self._longest_from[phrase[0]] = max(len(phrase), self._longest_from.get(phrase[0], 0))
+        self._longest_from, self._expression_next = self._starts()
         self._others: dict[Phrase, tuple[Phrase, ...]] = {}  # see _other_phrases
+
+    def _starts(self) -> tuple[dict[str, int], dict[str, set[str]]]:
+        """Where a phrase or an expression can start, so a question's other words are skipped.
+
+        Per first stem its longest phrase: most words of a question start none, or only
+        themselves. Per first word of an expression the words that can follow it: 'op'
+        starts 'op een lijn', but a question's 'op' is mostly followed by something else.
+        """
+        longest_from: dict[str, int] = {}
+        for phrase in self._group_of:
+            longest_from[phrase[0]] = max(len(phrase), longest_from.get(phrase[0], 0))
+        following: dict[str, set[str]] = {}
+        for written in self._expression_group:
+            following.setdefault(written[0], set()).add(written[1])
+        return longest_from, following
 
     def find(self, stems: Sequence[str], words: Sequence[str]) -> list[tuple[int, int, tuple[Phrase, ...]]]:
         """Return (start, end, other phrases) for each synonym phrase found in `stems`
