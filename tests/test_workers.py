@@ -89,6 +89,33 @@ async def test_two_workers_answer_every_mention_once_and_drain_on_sigterm(fake_s
     assert "Traceback" not in log
 
 
+async def test_in_socket_mode_each_worker_opens_its_own_link_and_answers_what_comes_over_it(fake_slack, tmp_path):
+    """Slack allows an app several Socket Mode connections and spreads events over them."""
+    port = free_port()
+    env = base_env(
+        tmp_path,
+        port,
+        SLACK_BOT_TOKEN="xoxb-socket",
+        SLACK_APP_TOKEN="xapp-socket",
+        SLACK_API_URL=fake_slack.base_url,
+        ANTENNE_WORKERS="2",
+    )
+    process = await serve(env)
+    try:
+        await fake_slack.wait_for_links(2)
+        for link, ts in ((0, "31.1"), (1, "31.2")):
+            envelope = f"env-link-{link}"
+            await fake_slack.push_event(envelope, mention_payload(f"EvLINK{link}", "raadslid belt", ts), link=link)
+            await fake_slack.wait_for_ack(envelope)
+        calls = await fake_slack.wait_for("chat.postMessage", count=2, timeout=15)
+        assert sorted(call.data["thread_ts"] for call in calls) == ["31.1", "31.2"]
+        assert len(fake_slack.of("apps.connections.open")) == 2
+    finally:
+        code, log = await stop(process)
+    assert code == 0, log
+    assert "Traceback" not in log
+
+
 async def test_a_worker_that_dies_stops_the_server_with_exit_code_1(fake_slack, tmp_path):
     port = free_port()
     process = await serve(env_for(tmp_path, port, fake_slack))

@@ -80,7 +80,7 @@ class FakeSlack:
         self._channel_limits: dict[str, deque[int]] = defaultdict(deque)
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
         self.ack_times: dict[str, float] = {}  # envelope id -> loop time its ack arrived
-        self._socket: web.WebSocketResponse | None = None
+        self._sockets: list[web.WebSocketResponse] = []  # Socket Mode links, in the order they opened
         self.socket_acks: list[dict[str, Any]] = []
         self._socket_ready = asyncio.Event()
         self.port = 0
@@ -95,8 +95,8 @@ class FakeSlack:
         return self
 
     async def close(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
+        for socket in self._sockets:
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -174,8 +174,9 @@ class FakeSlack:
     async def _link(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        self._socket = socket
-        await socket.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}})
+        self._sockets.append(socket)
+        hello = {"type": "hello", "num_connections": len(self._sockets), "debug_info": {"host": "fake"}}
+        await socket.send_json(hello)
         self._socket_ready.set()
         async for message in socket:
             if message.type == WSMsgType.TEXT:
@@ -184,14 +185,23 @@ class FakeSlack:
                 self.ack_times.setdefault(str(ack.get("envelope_id")), asyncio.get_running_loop().time())
         return socket
 
+    async def wait_for_links(self, count: int, timeout: float = 15) -> None:
+        """Until `count` Socket Mode links are open (an app may open several; Slack spreads events over them)."""
+
+        async def opened() -> None:
+            while len(self._sockets) < count:
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(opened(), timeout)
+
     async def push_event(
-        self, envelope_id: str, payload: dict[str, Any], kind: str = "events_api", timeout: float = 5
+        self, envelope_id: str, payload: dict[str, Any], kind: str = "events_api", timeout: float = 5, link: int = -1
     ) -> float:
-        """Deliver an envelope over the Socket Mode websocket, as Slack does; returns the loop time it was sent."""
+        """Deliver an envelope over a Socket Mode websocket (the newest unless `link` says which),
+        as Slack does; returns the loop time it was sent."""
         await asyncio.wait_for(self._socket_ready.wait(), timeout)
-        assert self._socket is not None
         sent = asyncio.get_running_loop().time()
-        await self._socket.send_json(
+        await self._sockets[link].send_json(
             {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": False}
         )
         return sent
