@@ -24,7 +24,7 @@ _WORD_CHARACTERS = b"abcdefghijklmnopqrstuvwxyz0123456789" + _END.encode()
 # Folded text is ASCII: word characters stay, anything else separates words.
 _SEPARATE = bytes(c if c in _WORD_CHARACTERS else ord(" ") for c in range(256))
 _VANISH = b"'`"  # apostrophes join: collega's -> collegas, as plain_tokens does
-_BATCH = 20_000  # texts read at once: a few MB
+_BATCH = 2_000  # texts read at once: a few hundred KB, so every batch reuses the same memory
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +143,8 @@ def read_corpus(items: Sequence[Sequence[Sequence[str]]], question_field: int) -
 def _numbered_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """The words of all texts as plain_tokens gives them, numbered; each text ends with _END.
 
-    Read in batches, so the word strings of only one batch exist at a time.
+    Read in batches, so the word strings of only one batch exist at a time, in memory the
+    batch before freed (fresh memory costs the kernel a page fault per 4 KB).
     """
     numbering: defaultdict[bytes, int] = defaultdict(count().__next__)
     numbered = [np.zeros(0, dtype=np.int32)]
