@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from antenne.bot.matching import index, wholetext
 from antenne.bot.matching.building import build
 from antenne.bot.matching.corpus import read_corpus
@@ -150,3 +151,13 @@ def test_numpy_is_not_needed_to_answer_from_the_cache():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_build_leaves_numpys_huge_page_setting_as_it_found_it():
+    """The build turns numpy's huge pages off for its short-lived arrays, and only for itself."""
+    multiarray = pytest.importorskip("numpy._core.multiarray")
+    switch = multiarray._set_madvise_hugepage
+    for setting in (True, False):
+        switch(setting)
+        build([document(0, title="raad")], ())
+        assert switch(setting) is setting
