@@ -27,6 +27,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from antenne.bot.errors import UsageError
+
 log = logging.getLogger("antenne.server")
 
 PR_SET_PDEATHSIG = 1
@@ -42,6 +44,8 @@ class WorkerPool:
 
     def fork(self, count: int) -> None:
         """Start `count` workers; in each of them this returns with `is_worker` set and no pids."""
+        if count and not hasattr(os, "fork"):
+            raise UsageError("ANTENNE_WORKERS groter dan 1 kan alleen op Linux of macOS; zet het op 1.")
         parent = os.getpid()
         for _ in range(count):
             sys.stdout.flush()

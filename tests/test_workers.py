@@ -143,6 +143,17 @@ async def test_workers_stop_when_the_first_process_is_killed(fake_slack, tmp_pat
     assert not alive(worker)
 
 
+def test_workers_where_the_system_cannot_fork_are_a_readable_configuration_error(monkeypatch):
+    from antenne.adapters.workers import WorkerPool
+    from antenne.bot.errors import ExitCode, UsageError
+
+    monkeypatch.delattr(os, "fork")
+    with pytest.raises(UsageError, match="ANTENNE_WORKERS") as raised:
+        WorkerPool().fork(1)
+    assert raised.value.exit_code is ExitCode.USAGE
+    WorkerPool().fork(0)  # one process needs no fork
+
+
 def test_a_bad_worker_count_is_a_readable_configuration_error(tmp_path):
     env = base_env(tmp_path, free_port(), ANTENNE_WORKERS="0")
     result = subprocess.run([ANTENNE, "serve"], env=env, capture_output=True, text=True, timeout=60)
