@@ -103,8 +103,8 @@ def test_the_role_reads_the_same_words_as_before(question):
 
 
 def _role_the_long_way(question: str) -> Audience | None:
-    """asker_role as it was: tokens(), every hyphen join tried."""
-    from antenne.bot.matching.roles import LOOKBACK, ROLE_WORDS, self_introduced
+    """asker_role as it was: tokens(), every hyphen join tried, every question read for a role."""
+    from antenne.bot.matching.roles import ROLE_WORDS, role_in
 
     words: list[str] = []
     for word in tokens(question):
@@ -112,13 +112,7 @@ def _role_the_long_way(question: str) -> Audience | None:
             words[-1] = f"{words[-1]}-{word}"
         else:
             words.append(word)
-    for i, word in enumerate(words):
-        audience = ROLE_WORDS.get(word)
-        if audience is None:
-            continue
-        if words[i + 1 : i + 2] == ["hier"] or self_introduced(words[max(0, i - LOOKBACK) : i]):
-            return audience
-    return None
+    return role_in(words)
 
 
 def test_the_role_words_equal_tokens_for_any_text():

@@ -49,12 +49,16 @@ class Corpus:
         """Words per item, stop words included."""
         return np.bincount(self.item, minlength=self.items)
 
-    def field_lengths(self, counted: np.ndarray) -> np.ndarray:
-        """Per item and field (a row per item): how many of its words are `counted` (per word number)."""
+    def _segment(self) -> np.ndarray:
+        """Per occurrence: its item and field as one number (item * fields + field)."""
         segment = self.item.astype(np.int64)
         segment *= self.fields
         segment += self.field
-        lengths = np.bincount(segment[counted[self.word]], minlength=self.items * self.fields)
+        return segment
+
+    def field_lengths(self, counted: np.ndarray) -> np.ndarray:
+        """Per item and field (a row per item): how many of its words are `counted` (per word number)."""
+        lengths = np.bincount(self._segment()[counted[self.word]], minlength=self.items * self.fields)
         return lengths.reshape(self.items, self.fields)
 
     def distinct(self, per_field: np.ndarray) -> tuple[FieldWords, ItemWords]:
@@ -65,11 +69,9 @@ class Corpus:
         field together, still in reading order: each such group is a run.
         """
         segments = max(self.items * self.fields, 1)
-        key = self.word.astype(np.int64)  # word * segments + item * fields + field, built in place
-        key *= self.items
-        key += self.item
-        key *= self.fields
-        key += self.field
+        key = self.word.astype(np.int64)  # word * segments + segment, built in place
+        key *= segments
+        key += self._segment()
         key, by_key = sorted_with_order(key)
         field_runs = run_starts(key)
         word_item = key[field_runs[:-1]] // self.fields  # word * items + item

@@ -112,7 +112,11 @@ def asker_role(question: str, written: list[str] | None = None) -> Audience | No
     words = _words(question, written)
     if ROLE_PARTS.isdisjoint(words):  # most questions name no role at all
         return None
-    words = _joined(words)
+    return role_in(_joined(words))
+
+
+def role_in(words: list[str]) -> Audience | None:
+    """The first role word the asker uses of themselves ('als wethouder', 'wethouder hier')."""
     for i, word in enumerate(words):
         audience = ROLE_WORDS.get(word)
         if audience is None:
